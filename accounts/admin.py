@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import LearnerProfile, ParentInvite, ParentLink, User
+
+
+class LearnerProfileInline(admin.StackedInline[LearnerProfile, User]):
+    model = LearnerProfile
+    can_delete = False
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "email", "role", "timezone", "is_verified", "is_staff", "date_joined")
+    list_filter = ("role", "is_verified", "is_staff", "is_superuser", "is_active")
+    search_fields = ("username", "email", "first_name", "last_name")
+    ordering = ("-date_joined",)
+    inlines = [LearnerProfileInline]
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        ("Calcuingo", {"fields": ("role", "timezone", "is_verified")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "email", "role", "password1", "password2")}),
+    )
+
+
+@admin.register(LearnerProfile)
+class LearnerProfileAdmin(admin.ModelAdmin[LearnerProfile]):
+    list_display = ("user", "grade_level", "daily_goal_minutes", "input_method", "updated_at")
+    list_filter = ("grade_level", "input_method", "adaptive_learning", "spaced_repetition")
+    search_fields = ("user__username", "user__email")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(ParentLink)
+class ParentLinkAdmin(admin.ModelAdmin[ParentLink]):
+    list_display = ("parent", "learner", "created_at")
+    search_fields = ("parent__username", "learner__username", "parent__email", "learner__email")
+    list_select_related = ("parent", "learner")
+    raw_id_fields = ("parent", "learner")
+
+
+@admin.register(ParentInvite)
+class ParentInviteAdmin(admin.ModelAdmin[ParentInvite]):
+    list_display = ("code", "learner", "created_at", "expires_at", "redeemed_at", "redeemed_by")
+    search_fields = ("code", "learner__username")
+    list_select_related = ("learner", "redeemed_by")
+    raw_id_fields = ("learner", "redeemed_by")
+    readonly_fields = ("code", "created_at", "redeemed_at", "redeemed_by")

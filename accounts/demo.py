@@ -1,0 +1,51 @@
+"""Demo accounts for a newcomer's `make run`: a learner, her parent, an author, an admin."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from django.db import transaction
+
+from . import services
+from .models import ParentLink, User
+
+
+class DemoAccount(TypedDict):
+    username: str
+    email: str
+    password: str
+    role: str
+
+
+DEMO_PASSWORD = "calcuingo-demo"
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    {"username": "ada", "email": "ada@demo.calcuingo.org", "password": DEMO_PASSWORD, "role": "learner"},
+    {"username": "grace", "email": "grace@demo.calcuingo.org", "password": DEMO_PASSWORD, "role": "parent"},
+    {"username": "euler", "email": "euler@demo.calcuingo.org", "password": DEMO_PASSWORD, "role": "author"},
+    {"username": "admin", "email": "admin@demo.calcuingo.org", "password": DEMO_PASSWORD, "role": "staff"},
+)
+
+
+@transaction.atomic
+def load() -> list[str]:
+    """Create the demo accounts that are missing and link the parent; idempotent."""
+    created: list[str] = []
+    for account in DEMO_ACCOUNTS:
+        if User.objects.filter(username=account["username"]).exists():
+            continue
+        user = services.user_create(
+            email=account["email"],
+            username=account["username"],
+            password=account["password"],
+            role=account["role"],
+            time_zone="Europe/London",
+            is_verified=True,
+            send_verification=False,
+        )
+        if account["role"] == User.Role.STAFF:
+            User.objects.filter(pk=user.pk).update(is_superuser=True)
+        created.append(account["username"])
+    ParentLink.objects.get_or_create(
+        parent=User.objects.get(username="grace"), learner=User.objects.get(username="ada")
+    )
+    return created

@@ -1,0 +1,5 @@
+"""Calcuingo: a Duolingo-style platform for learning math."""
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

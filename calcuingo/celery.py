@@ -1,0 +1,13 @@
+"""The Celery application; configuration lives in settings under the CELERY_ namespace."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "calcuingo.settings")
+
+app = Celery("calcuingo")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

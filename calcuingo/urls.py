@@ -1,0 +1,29 @@
+"""Root URLs: the site, the admin, the API and its documentation, health."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts import views as account_views
+
+from .health import health
+
+admin.site.site_header = "Calcuingo authoring"
+admin.site.site_title = "Calcuingo admin"
+
+api_v1 = [
+    path("", include("accounts.urls_api")),
+]
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("health/", health, name="health"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
