@@ -13,8 +13,16 @@ class LearnerProfileInline(admin.StackedInline[LearnerProfile, User]):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "email", "role", "timezone", "is_verified", "is_staff", "date_joined")
+class UserAdmin(BaseUserAdmin[User]):
+    list_display = (
+        "username",
+        "email",
+        "role",
+        "timezone",
+        "is_verified",
+        "is_staff",
+        "date_joined",
+    )
     list_filter = ("role", "is_verified", "is_staff", "is_superuser", "is_active")
     search_fields = ("username", "email", "first_name", "last_name")
     ordering = ("-date_joined",)
@@ -24,7 +32,13 @@ class UserAdmin(BaseUserAdmin):
         ("Calcuingo", {"fields": ("role", "timezone", "is_verified")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "email", "role", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "role", "password1", "password2"),
+            },
+        ),
     )
 
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import AppConfig, apps as global_apps
+from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
 
 
@@ -18,7 +19,9 @@ def _grant_author_permissions(sender: AppConfig, apps: Any = None, **kwargs: Any
 
     state_apps = apps or global_apps
     for app_config in global_apps.get_app_configs():
-        create_permissions(app_config, verbosity=0, apps=state_apps, using=kwargs.get("using", "default"))
+        create_permissions(
+            app_config, verbosity=0, apps=state_apps, using=kwargs.get("using", "default")
+        )
     sync_author_group(state_apps)
 
 
@@ -27,6 +30,22 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        import django_stubs_ext
+        from rest_framework import generics, serializers
+
+        # Lets annotations such as `ListAPIView[Lesson]` run, not only type-check.
+        django_stubs_ext.monkeypatch(
+            extra_classes=[
+                serializers.Serializer,
+                serializers.ModelSerializer,
+                serializers.ListSerializer,
+                generics.GenericAPIView,
+                generics.ListAPIView,
+                generics.RetrieveAPIView,
+                generics.ListCreateAPIView,
+                generics.RetrieveUpdateAPIView,
+            ]
+        )
         post_migrate.connect(
             _grant_author_permissions, sender=self, dispatch_uid="accounts.author_permissions"
         )

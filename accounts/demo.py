@@ -17,12 +17,32 @@ class DemoAccount(TypedDict):
     role: str
 
 
-DEMO_PASSWORD = "calcuingo-demo"
+DEMO_PASSWORD = "calcuingo-demo"  # noqa: S105 - published in the README, demo only
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    {"username": "ada", "email": "ada@demo.calcuingo.org", "password": DEMO_PASSWORD, "role": "learner"},
-    {"username": "grace", "email": "grace@demo.calcuingo.org", "password": DEMO_PASSWORD, "role": "parent"},
-    {"username": "euler", "email": "euler@demo.calcuingo.org", "password": DEMO_PASSWORD, "role": "author"},
-    {"username": "admin", "email": "admin@demo.calcuingo.org", "password": DEMO_PASSWORD, "role": "staff"},
+    {
+        "username": "ada",
+        "email": "ada@demo.calcuingo.org",
+        "password": DEMO_PASSWORD,
+        "role": "learner",
+    },
+    {
+        "username": "grace",
+        "email": "grace@demo.calcuingo.org",
+        "password": DEMO_PASSWORD,
+        "role": "parent",
+    },
+    {
+        "username": "euler",
+        "email": "euler@demo.calcuingo.org",
+        "password": DEMO_PASSWORD,
+        "role": "author",
+    },
+    {
+        "username": "admin",
+        "email": "admin@demo.calcuingo.org",
+        "password": DEMO_PASSWORD,
+        "role": "staff",
+    },
 )
 
 

@@ -19,12 +19,27 @@ LOCKOUT_MESSAGE = (
 
 
 def username_from_credentials(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
-    """The login identifier, normalised so that `Ada@X.org` and `ada@x.org` share one counter."""
+    """The account a login attempt is for, as one key whichever identifier was typed.
+
+    Failures typed as `Ada@Example.org` and the success reported as username `ada` must share a
+    counter, or a successful login would not reset the failures and e-mail and username would
+    each get five tries.
+    """
+    from .models import User
+
     source: Any = credentials or getattr(request, "data", None) or request.POST
     for key in ("email", "login", "username"):
         value = source.get(key) if hasattr(source, "get") else None
         if isinstance(value, str) and value.strip():
-            return value.strip().lower()
+            identifier = value.strip()
+            if "@" in identifier:
+                username = (
+                    User.objects.filter(email__iexact=identifier)
+                    .values_list("username", flat=True)
+                    .first()
+                )
+                identifier = username or identifier
+            return identifier.lower()
     return ""
 
 

@@ -112,7 +112,9 @@ class ParentLink(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["parent", "learner"], name="accounts_parentlink_unique"),
+            models.UniqueConstraint(
+                fields=["parent", "learner"], name="accounts_parentlink_unique"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("learner")),
                 name="accounts_parentlink_not_self",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from .models import LearnerProfile, ParentLink, User
@@ -70,9 +71,7 @@ class RegisterSerializer(serializers.Serializer[Any]):
     role = serializers.ChoiceField(
         choices=[User.Role.LEARNER, User.Role.PARENT], default=User.Role.LEARNER
     )
-    timezone = serializers.CharField(
-        max_length=64, default="UTC", validators=[validate_time_zone]
-    )
+    timezone = serializers.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     grade_level = serializers.IntegerField(min_value=0, max_value=13, required=False)
 
     def validate_email(self, value: str) -> str:
@@ -90,8 +89,8 @@ class RegisterSerializer(serializers.Serializer[Any]):
         candidate = User(username=attrs["username"], email=attrs["email"])
         try:
             password_validation.validate_password(attrs["password"], user=candidate)
-        except Exception as exc:  # Django's ValidationError, rewrapped at the field
-            raise serializers.ValidationError({"password": list(getattr(exc, "messages", []))})
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"password": exc.messages}) from exc
         return attrs
 
 
@@ -120,8 +119,8 @@ class PasswordChangeSerializer(serializers.Serializer[Any]):
     def validate_new_password(self, value: str) -> str:
         try:
             password_validation.validate_password(value, user=self.context["request"].user)
-        except Exception as exc:
-            raise serializers.ValidationError(list(getattr(exc, "messages", [])))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
         return value
 
 

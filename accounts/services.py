@@ -15,8 +15,8 @@ from django.utils import timezone
 from calcuingo.exceptions import ApplicationError
 
 from .models import LearnerProfile, ParentInvite, ParentLink, User
-
 from .permissions import AUTHORS_GROUP
+
 # No 0/O or 1/I/L: the code is read aloud and typed by a parent.
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 8
@@ -79,9 +79,7 @@ def profile_ensure(*, user: User) -> LearnerProfile:
 
 
 @transaction.atomic
-def user_update(
-    *, user: User, user_fields: dict[str, Any], profile_fields: dict[str, Any]
-) -> User:
+def user_update(*, user: User, user_fields: dict[str, Any], profile_fields: dict[str, Any]) -> User:
     """Update the user and her settings together; both rows change or neither does."""
     for name, value in user_fields.items():
         setattr(user, name, value)

@@ -1,5 +1,17 @@
+"""Site pages under /accounts/, next to allauth's (whose names all start with `account_`)."""
+
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import URLPattern, path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "accounts"
+
+urlpatterns: list[URLPattern] = [
+    path("profile/", views.profile, name="profile"),
+    path("family/", views.family, name="family"),
+    path("family/invites/", views.family_invite_create, name="family-invite-create"),
+    path("family/redeem/", views.family_invite_redeem, name="family-invite-redeem"),
+    path("family/links/<int:pk>/unlink/", views.family_link_delete, name="family-link-delete"),
+]

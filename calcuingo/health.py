@@ -31,11 +31,11 @@ def _check_database() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
-    return connection.vendor
+    return str(connection.vendor)
 
 
 def _check_cache() -> str:
-    backend = settings.CACHES["default"]["BACKEND"]
+    backend: str = settings.CACHES["default"]["BACKEND"]
     if backend.startswith("django_redis"):
         # The cache API swallows Redis errors on purpose (outages degrade to misses); ask directly.
         from django_redis import get_redis_connection
@@ -55,7 +55,7 @@ def _check_broker() -> str:
         return "eager (tasks run in-process)"
     with celery_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
-    return celery_app.conf.broker_url.split("://", 1)[0]
+    return str(celery_app.conf.broker_url).split("://", 1)[0]
 
 
 CHECKS: dict[str, Callable[[], str]] = {

@@ -15,21 +15,10 @@ from typing import Any
 import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from rest_framework import generics, serializers
 
-# Lets annotations such as `admin.ModelAdmin[Lesson]` and `ListAPIView[Lesson]` run, not only type-check.
-django_stubs_ext.monkeypatch(
-    extra_classes=[
-        serializers.Serializer,
-        serializers.ModelSerializer,
-        serializers.ListSerializer,
-        generics.GenericAPIView,
-        generics.ListAPIView,
-        generics.RetrieveAPIView,
-        generics.ListCreateAPIView,
-        generics.RetrieveUpdateAPIView,
-    ]
-)
+# Lets annotations such as `admin.ModelAdmin[Lesson]` run, not only type-check. (DRF's classes are
+# patched in AccountsConfig.ready: importing DRF here would freeze its settings before ours exist.)
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -200,7 +189,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {}
 
 # --- E-mail ---------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Calcuingo <no-reply@calcuingo.local>")
+DEFAULT_FROM_EMAIL: str = env.str(
+    "DEFAULT_FROM_EMAIL", default="Calcuingo <no-reply@calcuingo.local>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Authentication -------------------------------------------------------------------------
@@ -251,7 +242,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 
 GITHUB_CLIENT_ID: str = env.str("GITHUB_CLIENT_ID", default="")
 GITHUB_CLIENT_SECRET: str = env.str("GITHUB_CLIENT_SECRET", default="")
-SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {"github": {"SCOPE": ["read:user", "user:email"]}}
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {
+    "github": {"SCOPE": ["read:user", "user:email"]}
+}
 if GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET:
     SOCIALACCOUNT_PROVIDERS["github"]["APPS"] = [
         {"client_id": GITHUB_CLIENT_ID, "secret": GITHUB_CLIENT_SECRET, "key": ""}
@@ -286,7 +279,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "calcuingo.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 REST_KNOX = {
@@ -296,8 +289,11 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
 }
 DRF_STANDARDIZED_ERRORS = {
-    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "409", "415", "429"],
+    # Teaches the formatter our ApplicationError; every 4xx then has the same shape.
+    "EXCEPTION_HANDLER_CLASS": "calcuingo.api.exceptions.CalcuingoExceptionHandler",
+    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "415", "429"],
 }
+_ERR = "drf_standardized_errors.openapi_serializers."
 SPECTACULAR_SETTINGS = {
     "TITLE": "Calcuingo API",
     "DESCRIPTION": (
@@ -314,17 +310,24 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
-        "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
-        "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
-        "ErrorCode401Enum": "drf_standardized_errors.openapi_serializers.ErrorCode401Enum.choices",
-        "ErrorCode403Enum": "drf_standardized_errors.openapi_serializers.ErrorCode403Enum.choices",
-        "ErrorCode404Enum": "drf_standardized_errors.openapi_serializers.ErrorCode404Enum.choices",
-        "ErrorCode405Enum": "drf_standardized_errors.openapi_serializers.ErrorCode405Enum.choices",
-        "ErrorCode406Enum": "drf_standardized_errors.openapi_serializers.ErrorCode406Enum.choices",
-        "ErrorCode415Enum": "drf_standardized_errors.openapi_serializers.ErrorCode415Enum.choices",
-        "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
-        "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
+        "RoleEnum": [
+            ("learner", "Learner"),
+            ("parent", "Parent"),
+            ("author", "Author"),
+            ("staff", "Staff"),
+        ],
+        "RegistrationRoleEnum": [("learner", "Learner"), ("parent", "Parent")],
+        "ValidationErrorEnum": _ERR + "ValidationErrorEnum.choices",
+        "ClientErrorEnum": _ERR + "ClientErrorEnum.choices",
+        "ServerErrorEnum": _ERR + "ServerErrorEnum.choices",
+        "ErrorCode401Enum": _ERR + "ErrorCode401Enum.choices",
+        "ErrorCode403Enum": _ERR + "ErrorCode403Enum.choices",
+        "ErrorCode404Enum": _ERR + "ErrorCode404Enum.choices",
+        "ErrorCode405Enum": _ERR + "ErrorCode405Enum.choices",
+        "ErrorCode406Enum": _ERR + "ErrorCode406Enum.choices",
+        "ErrorCode415Enum": _ERR + "ErrorCode415Enum.choices",
+        "ErrorCode429Enum": _ERR + "ErrorCode429Enum.choices",
+        "ErrorCode500Enum": _ERR + "ErrorCode500Enum.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

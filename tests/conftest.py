@@ -11,7 +11,6 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.models import User
-
 from tests.accounts.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"

@@ -16,5 +16,7 @@ class Command(BaseCommand):
         for dotted in settings.DEMO_LOADERS:
             created = import_string(dotted)()
             label = dotted.rsplit(".", 1)[0]
-            self.stdout.write(f"{label}: {len(created)} created" + (f" ({', '.join(created)})" if created else ""))
+            self.stdout.write(
+                f"{label}: {len(created)} created" + (f" ({', '.join(created)})" if created else "")
+            )
         self.stdout.write(self.style.SUCCESS("Demo ready."))

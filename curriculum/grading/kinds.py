@@ -1,0 +1,570 @@
+"""Grading per exercise kind: compiling specs (author errors) and verdicts (learner input).
+
+Every grader is split in two: `_compile_<kind>(spec)` checks the author's spec and raises
+SpecError with field-level messages; `_grade_<kind>(compiled, response)` reads the learner's
+response and always returns a Verdict. `grade` wraps the second half so that even a bug
+turns into an "incorrect, could not check" verdict instead of a server error.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+from typing import Any
+
+from curriculum.grading.equivalence import Outcome, compare, compare_up_to_constant
+from curriculum.grading.errors import SpecError, TemplateError
+from curriculum.grading.mathparse import (
+    CONSTANT_NAMES,
+    FUNCTION_NAMES,
+    MathSyntaxError,
+    ParsedExpression,
+    parse,
+)
+from curriculum.grading.numbers import (
+    NumberFormatError,
+    format_number,
+    normalise_unit,
+    read_bare_number,
+    read_number,
+    terminating_decimal_places,
+)
+from curriculum.grading.templates import (
+    arithmetic_value,
+    canonical_operation,
+    parse_params,
+    render_spec,
+    variant_for,
+)
+
+logger = logging.getLogger(__name__)
+
+MULTIPLE_CHOICE = "multiple_choice"
+NUMERIC = "numeric"
+TEXT = "text"
+FACT = "fact"
+EXPRESSION = "expression"
+KINDS = (MULTIPLE_CHOICE, NUMERIC, TEXT, FACT, EXPRESSION)
+PARAMS_KEY = "params"
+MAX_TEXT_LENGTH = 500
+VALIDATION_VARIANTS = 8
+
+CORRECT = "Correct!"
+NOT_QUITE = "Not quite. Have another look."
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome of grading one response."""
+
+    correct: bool
+    score: float  # 0.0 to 1.0
+    interpreted_as: str  # what the response was read as (LaTeX for expressions); "" if nothing
+    feedback: str  # a message for the learner
+    explanation: str = ""  # multiple choice: the chosen option's explanation
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _right(interpreted_as: str, explanation: str = "") -> Verdict:
+    return Verdict(True, 1.0, interpreted_as, CORRECT, explanation)
+
+
+def _wrong(feedback: str, interpreted_as: str = "", explanation: str = "") -> Verdict:
+    return Verdict(False, 0.0, interpreted_as, feedback, explanation)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _spec_number(value: Any) -> Fraction:
+    """An exact number from a spec: an int, a float (as written in JSON) or text like `1/2`."""
+    if _is_int(value):
+        return Fraction(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("not a finite number")
+        return Fraction(repr(value))  # 0.1 means one tenth, not the nearest binary float
+    if isinstance(value, str) and value.strip():
+        return arithmetic_value(value)
+    raise ValueError("not a number")
+
+
+# --------------------------------------------------------------------------------------------
+# Multiple choice
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    options: tuple[tuple[str, str], ...]  # (text, explanation)
+    correct: int
+
+
+def _compile_multiple_choice(spec: Mapping[str, Any]) -> _Choice:
+    errors: dict[str, str] = {}
+    raw_options = spec.get("options")
+    options: list[tuple[str, str]] = []
+    if not isinstance(raw_options, list) or len(raw_options) < 2:
+        errors["options"] = "Give at least two options."
+    else:
+        for index, option in enumerate(raw_options):
+            if isinstance(option, str):
+                option = {"text": option}
+            text = option.get("text") if isinstance(option, dict) else None
+            explanation = option.get("explanation", "") if isinstance(option, dict) else ""
+            if not isinstance(text, str) or not text.strip():
+                errors[f"options[{index}].text"] = "Each option needs a text."
+            elif not isinstance(explanation, str):
+                errors[f"options[{index}].explanation"] = "The explanation must be text."
+            else:
+                options.append((text, explanation))
+    correct = spec.get("correct")
+    if not _is_int(correct):
+        errors["correct"] = "Give the index (0, 1, ...) of the correct option."
+    elif isinstance(raw_options, list) and not 0 <= correct < len(raw_options):
+        errors["correct"] = (
+            f"The correct option must be one of the options: 0 to {len(raw_options) - 1}."
+        )
+    if errors:
+        raise SpecError(errors)
+    return _Choice(tuple(options), int(correct))
+
+
+def _grade_multiple_choice(spec: _Choice, response: Any) -> Verdict:
+    index: int | None = None
+    if _is_int(response):
+        index = int(response)
+    elif isinstance(response, str) and re.fullmatch(r"\s*\d{1,4}\s*", response):
+        index = int(response)
+    if index is None or not 0 <= index < len(spec.options):
+        return _wrong("Choose one of the options.")
+    text, explanation = spec.options[index]
+    if index == spec.correct:
+        return _right(text, explanation)
+    return _wrong(NOT_QUITE, text, explanation)
+
+
+# --------------------------------------------------------------------------------------------
+# Numeric
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Numeric:
+    value: Fraction
+    abs_tol: Fraction
+    rel_tol: Fraction
+    units: tuple[str, ...]
+    unit_required: bool
+
+
+def _tolerance(spec: Mapping[str, Any], key: str, errors: dict[str, str]) -> Fraction:
+    raw = spec.get(key)
+    if raw is None:
+        return Fraction(0)
+    try:
+        value = _spec_number(raw)
+    except (ValueError, TemplateError):
+        errors[key] = "The tolerance must be a number."
+        return Fraction(0)
+    if value < 0:
+        errors[key] = "The tolerance cannot be negative."
+    return value
+
+
+def _compile_numeric(spec: Mapping[str, Any]) -> _Numeric:
+    errors: dict[str, str] = {}
+    value = Fraction(0)
+    if "value" not in spec:
+        errors["value"] = "Give the expected number, e.g. \"1/2\" or 0.5."
+    else:
+        try:
+            value = _spec_number(spec["value"])
+        except (ValueError, TemplateError) as exc:
+            errors["value"] = f"The expected value must be a number ({exc})."
+    abs_tol = _tolerance(spec, "abs_tol", errors)
+    rel_tol = _tolerance(spec, "rel_tol", errors)
+    raw_units = spec.get("unit")
+    units: tuple[str, ...] = ()
+    if isinstance(raw_units, str) and raw_units.strip():
+        units = (raw_units.strip(),)
+    elif isinstance(raw_units, list) and raw_units and all(
+        isinstance(unit, str) and unit.strip() for unit in raw_units
+    ):
+        units = tuple(unit.strip() for unit in raw_units)
+    elif raw_units not in (None, "", []):
+        errors["unit"] = "The unit must be text like \"cm\" or a list of spellings."
+    unit_required = spec.get("unit_required", False)
+    if not isinstance(unit_required, bool):
+        errors["unit_required"] = "unit_required must be true or false."
+    if errors:
+        raise SpecError(errors)
+    return _Numeric(value, abs_tol, rel_tol, units, bool(unit_required))
+
+
+def _grade_numeric(spec: _Numeric, response: Any) -> Verdict:
+    try:
+        typed = read_number(_as_text(response))
+    except NumberFormatError as exc:
+        return _wrong(str(exc))
+    shown = format_number(typed.value) + (f" {typed.unit}" if typed.unit else "")
+    if spec.units:
+        if typed.unit is None:
+            if spec.unit_required:
+                return _wrong(f"Include the unit ({spec.units[0]}).", shown)
+        elif normalise_unit(typed.unit) not in {normalise_unit(unit) for unit in spec.units}:
+            return _wrong(f"The unit should be {spec.units[0]}.", shown)
+    elif typed.unit is not None:
+        return _wrong("This answer has no unit: type just the number.", shown)
+    allowed = max(spec.abs_tol, spec.rel_tol * abs(spec.value))
+    if abs(typed.value - spec.value) <= allowed:
+        return _right(shown)
+    return _wrong(NOT_QUITE, shown)
+
+
+# --------------------------------------------------------------------------------------------
+# Text (fill in the blank)
+# --------------------------------------------------------------------------------------------
+
+
+def normalise_text(text: str) -> str:
+    """NFKC, casefold, collapse runs of whitespace, strip."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    accepted: frozenset[str]
+
+
+def _compile_text(spec: Mapping[str, Any]) -> _Text:
+    accepted = spec.get("accepted")
+    if (
+        not isinstance(accepted, list)
+        or not accepted
+        or not all(isinstance(answer, str) and normalise_text(answer) for answer in accepted)
+    ):
+        raise SpecError("Give a non-empty list of accepted answers (non-empty texts).", "accepted")
+    return _Text(frozenset(normalise_text(answer) for answer in accepted))
+
+
+def _grade_text(spec: _Text, response: Any) -> Verdict:
+    text = _as_text(response)
+    if len(text) > MAX_TEXT_LENGTH:
+        return _wrong("That answer is too long.")
+    shown = " ".join(unicodedata.normalize("NFKC", text).split())
+    if not shown:
+        return _wrong("Type an answer.")
+    if normalise_text(text) in spec.accepted:
+        return _right(shown)
+    return _wrong(NOT_QUITE, shown)
+
+
+# --------------------------------------------------------------------------------------------
+# Arithmetic facts
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Fact:
+    answer: Fraction
+    statement: str  # e.g. "2 + 3 × 4"
+
+
+def _apply(left: Fraction, operation: str, right: Fraction) -> Fraction:
+    if operation == "+":
+        return left + right
+    if operation == "−":
+        return left - right
+    if operation == "×":
+        return left * right
+    if right == 0:
+        raise ZeroDivisionError
+    return left / right
+
+
+def fact_answer(operands: list[Fraction], operations: list[str]) -> Fraction:
+    """`a op b [op2 c]` with × and ÷ before + and −; division is exact."""
+    if len(operations) == 2 and operations[1] in "×÷" and operations[0] in "+−":
+        return _apply(operands[0], operations[0], _apply(operands[1], operations[1], operands[2]))
+    result = operands[0]
+    for operation, operand in zip(operations, operands[1:], strict=True):
+        result = _apply(result, operation, operand)
+    return result
+
+
+def _compile_fact(spec: Mapping[str, Any]) -> _Fact:
+    errors: dict[str, str] = {}
+    operands: list[Fraction] = []
+    operations: list[str] = []
+    has_second = spec.get("operation2") is not None or spec.get("operand3") is not None
+    for key in ("operand1", "operand2", *(("operand3",) if has_second else ())):
+        try:
+            operands.append(_spec_number(spec.get(key)))
+        except (ValueError, TemplateError):
+            errors[key] = "Give a number for this operand."
+    for key in ("operation", *(("operation2",) if has_second else ())):
+        symbol = canonical_operation(spec.get(key))
+        if symbol is None:
+            errors[key] = "Use one of + − × ÷ (or - * /)."
+        else:
+            operations.append(symbol)
+    if errors:
+        raise SpecError(errors)
+    try:
+        answer = fact_answer(operands, operations)
+    except ZeroDivisionError:
+        raise SpecError(
+            "This fact divides by zero.", "operand2" if not has_second else "spec"
+        ) from None
+    if terminating_decimal_places(answer) is None:
+        raise SpecError(
+            f"The answer {answer} cannot be typed as a decimal number; choose other operands.",
+            "operation",
+        )
+    pieces = [format_number(operands[0])]
+    for operation, operand in zip(operations, operands[1:], strict=True):
+        pieces += [operation, format_number(operand)]
+    return _Fact(answer, " ".join(pieces))
+
+
+def _grade_fact(spec: _Fact, response: Any) -> Verdict:
+    try:
+        value = read_bare_number(_as_text(response))
+    except NumberFormatError as exc:
+        return _wrong(str(exc))
+    shown = format_number(value)
+    if value == spec.answer:
+        return _right(shown)
+    return _wrong(NOT_QUITE, shown)
+
+
+# --------------------------------------------------------------------------------------------
+# Expressions
+# --------------------------------------------------------------------------------------------
+
+_VARIABLE_NAME = re.compile(r"[A-Za-z]+|[α-ωϕϑ]")
+# When an antiderivative is written with its constant and variables are not declared, C is
+# taken as the constant rather than as a variable.
+_CONVENTIONAL_CONSTANTS = frozenset({"C"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Expression:
+    expected: ParsedExpression
+    variables: frozenset[str]
+    up_to_constant: bool
+
+
+def _compile_expression(spec: Mapping[str, Any]) -> _Expression:
+    errors: dict[str, str] = {}
+    raw_variables = spec.get("variables")
+    declared: frozenset[str] | None = None
+    if raw_variables is not None:
+        if not isinstance(raw_variables, list) or not all(
+            isinstance(name, str) and _VARIABLE_NAME.fullmatch(name) for name in raw_variables
+        ):
+            errors["variables"] = "Variables must be a list of names made of letters."
+        else:
+            clashes = [
+                name
+                for name in raw_variables
+                if name.lower() in FUNCTION_NAMES or (name in CONSTANT_NAMES and name != "e")
+            ]
+            if clashes:
+                errors["variables"] = f"'{clashes[0]}' is a function or constant name."
+            else:
+                declared = frozenset(raw_variables)
+    up_to_constant = spec.get("up_to_constant", False)
+    if not isinstance(up_to_constant, bool):
+        errors["up_to_constant"] = "up_to_constant must be true or false."
+    answer = spec.get("answer")
+    expected: ParsedExpression | None = None
+    if not isinstance(answer, str) or not answer.strip():
+        errors["answer"] = "Give the expected expression, e.g. 2*x."
+    elif "variables" not in errors:
+        try:
+            expected = parse(answer, declared)
+        except MathSyntaxError as exc:
+            errors["answer"] = f"{exc.message} (at character {exc.position + 1})."
+    if errors or expected is None:
+        raise SpecError(errors)
+    if declared is not None:
+        variables = declared
+    elif up_to_constant:
+        variables = expected.symbols - _CONVENTIONAL_CONSTANTS
+    else:
+        variables = expected.symbols
+    return _Expression(expected, variables, bool(up_to_constant))
+
+
+def _names(names: Iterable[str]) -> str:
+    ordered = sorted(names)
+    return ", ".join(ordered[:-1]) + " and " + ordered[-1] if len(ordered) > 1 else ordered[0]
+
+
+def _grade_expression(spec: _Expression, response: Any) -> Verdict:
+    text = _as_text(response)
+    if not text.strip():
+        return _wrong("Type an answer.")
+    try:
+        given = parse(text, spec.variables | spec.expected.symbols)
+    except MathSyntaxError as exc:
+        return _wrong(f"I couldn't read that: {exc.message} (at character {exc.position + 1}).")
+    shown = given.latex()
+    expected = spec.expected
+    if spec.up_to_constant:
+        outcome = compare_up_to_constant(
+            expected.node, given.node, spec.variables, expected.symbols, given.symbols
+        )
+    else:
+        outcome = compare(expected.node, given.node, expected.symbols, given.symbols)
+    if outcome is Outcome.EQUIVALENT:
+        return _right(shown)
+    if outcome is Outcome.MISSING_CONSTANT:
+        return _wrong("Don't forget the constant of integration.", shown)
+    if outcome is Outcome.TOO_SLOW:
+        return _wrong("Your answer is too complicated to check. Try simplifying it.", shown)
+    if outcome is Outcome.UNDETERMINED:
+        return _wrong("This answer could not be checked.", shown)
+    extra = given.symbols - expected.symbols - spec.variables
+    if extra and not spec.up_to_constant:
+        verb = "is" if len(extra) == 1 else "are"
+        return _wrong(f"Your answer uses {_names(extra)}, which {verb} not in this question.", shown)
+    return _wrong(NOT_QUITE, shown)
+
+
+def _check_expression_is_gradable(spec: _Expression) -> dict[str, str]:
+    """Author check: the expected answer must have values at our sample points."""
+    expected = spec.expected
+    outcome = compare(expected.node, expected.node, expected.symbols, expected.symbols)
+    if outcome is Outcome.UNDETERMINED:
+        return {"answer": "The answer is undefined for every sample value of its variables."}
+    if outcome is Outcome.TOO_SLOW:
+        return {"answer": "The answer is too complicated to check quickly."}
+    return {}
+
+
+# --------------------------------------------------------------------------------------------
+# Entry points
+# --------------------------------------------------------------------------------------------
+
+_COMPILERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+    MULTIPLE_CHOICE: _compile_multiple_choice,
+    NUMERIC: _compile_numeric,
+    TEXT: _compile_text,
+    FACT: _compile_fact,
+    EXPRESSION: _compile_expression,
+}
+_GRADERS: dict[str, Callable[[Any, Any], Verdict]] = {
+    MULTIPLE_CHOICE: _grade_multiple_choice,
+    NUMERIC: _grade_numeric,
+    TEXT: _grade_text,
+    FACT: _grade_fact,
+    EXPRESSION: _grade_expression,
+}
+
+
+def _as_text(response: Any) -> str:
+    if isinstance(response, str):
+        return response
+    if response is None or isinstance(response, bool):
+        return ""
+    if isinstance(response, int | float | Fraction):
+        return str(response)
+    return ""
+
+
+def _without_params(spec: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in spec.items() if key != PARAMS_KEY}
+
+
+def _compile(kind: str, spec: Any) -> Any:
+    if kind not in _COMPILERS:
+        raise SpecError(f"Unknown exercise kind '{kind}'.", "kind")
+    if not isinstance(spec, Mapping):
+        raise SpecError("The answer spec must be an object.")
+    return _COMPILERS[kind](spec)
+
+
+def grade(
+    kind: str,
+    spec: Mapping[str, Any],
+    response: str | int,
+    *,
+    values: Mapping[str, int] | None = None,
+) -> Verdict:
+    """Grade a learner's `response` to an exercise of `kind` with answer `spec`.
+
+    For a parametrised exercise pass the variant's `values` (from `variant_for`): the spec's
+    templates are rendered first. Raises SpecError only for a malformed spec; any response,
+    however malformed or hostile, gets a Verdict.
+    """
+    if isinstance(spec, Mapping) and values is not None:
+        spec = render_spec(_without_params(spec), values)
+    elif isinstance(spec, Mapping) and spec.get(PARAMS_KEY) is not None:
+        raise SpecError("This exercise has parameters: pass the variant's values.", PARAMS_KEY)
+    compiled = _compile(kind, spec)
+    try:
+        return _GRADERS[kind](compiled, response)
+    except Exception:  # noqa: BLE001 - a learner's answer must never become a server error
+        logger.exception("Grading a %s response failed", kind)
+        return _wrong("Sorry, this answer could not be checked.")
+
+
+def _validate_plain(kind: str, spec: Mapping[str, Any]) -> dict[str, str]:
+    try:
+        compiled = _compile(kind, spec)
+    except SpecError as exc:
+        return exc.errors
+    if kind == EXPRESSION:
+        return _check_expression_is_gradable(compiled)
+    return {}
+
+
+def validate_spec(
+    kind: str, spec: Mapping[str, Any], params: Mapping[str, Any] | None = None
+) -> dict[str, str]:
+    """Field -> message for everything wrong with an exercise's spec ({} when it is fine).
+
+    `params` (or the spec's own "params" key) declares parameters; then a handful of variants
+    are rendered and each must give a valid spec.
+    """
+    if kind not in _COMPILERS:
+        return {"kind": f"Unknown exercise kind '{kind}'. Use one of: {', '.join(KINDS)}."}
+    if not isinstance(spec, Mapping):
+        return {"spec": "The answer spec must be an object."}
+    if params is None:
+        params = spec.get(PARAMS_KEY)
+    if params is None:
+        return _validate_plain(kind, spec)
+    try:
+        parse_params(params)
+    except SpecError as exc:
+        return {PARAMS_KEY: str(exc.errors.get("spec", exc))}
+    plain = _without_params(spec)
+    for index in range(VALIDATION_VARIANTS):
+        try:
+            values = variant_for(params, f"validate:{index}")
+        except SpecError as exc:
+            return {PARAMS_KEY: str(exc.errors.get(PARAMS_KEY, exc))}
+        rendered: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for key, value in plain.items():
+            try:
+                rendered[key] = render_spec(value, values)
+            except TemplateError as exc:
+                errors[key] = str(exc.errors.get("spec", exc))
+        if not errors:
+            errors = _validate_plain(kind, rendered)
+        if errors:
+            shown = ", ".join(f"{name}={value}" for name, value in values.items())
+            return {key: f"With {shown}: {message}" for key, message in errors.items()}
+    return {}
