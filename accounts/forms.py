@@ -36,8 +36,9 @@ GRADE_CHOICES = [
 
 @cache
 def time_zone_names() -> list[str]:
-    """Every IANA time zone name, sorted, for the time zone field's suggestions."""
-    return sorted(zoneinfo.available_timezones())
+    """The time zones to suggest: UTC and "Region/City" names; legacy aliases are still valid."""
+    names = zoneinfo.available_timezones()
+    return ["UTC", *sorted(name for name in names if "/" in name and not name.startswith("Etc/"))]
 
 
 class SignupForm(forms.Form):
@@ -89,9 +90,13 @@ class ProfileForm(forms.ModelForm[LearnerProfile]):
         }
         widgets = {
             "grade_level": forms.Select(choices=GRADE_CHOICES),
-            "daily_goal_minutes": forms.NumberInput(attrs={"min": 1, "max": 240}),
             "reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The column is only "positive"; the model's validators hold the real range, show it.
+        self.fields["daily_goal_minutes"].widget.attrs.update(min=1, max=240)
 
     def user_fields(self) -> dict[str, Any]:
         return {"timezone": self.cleaned_data["timezone"]}

@@ -24,7 +24,7 @@ from .models import ParentInvite, User
 
 
 class AuthenticatedRequest(HttpRequest):
-    """What `login_required` views receive: a signed-in user, and htmx details from the middleware."""
+    """What `login_required` views receive: a signed-in user, and htmx details."""
 
     user: User
     htmx: HtmxDetails

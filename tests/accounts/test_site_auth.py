@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import LearnerProfile, User
-
 from tests.accounts.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +52,7 @@ def test_the_sign_up_page_asks_whether_you_are_a_learner_or_a_parent(client: Cli
     page = client.get(reverse("account_signup")).content.decode()
 
     assert "<h1>Create your account</h1>" in page
-    assert '<legend>I am</legend>' in page
+    assert "<legend>I am</legend>" in page
     assert 'value="learner"' in page
     assert 'value="parent"' in page
     assert 'href="/static/css/site.css"' in page
@@ -128,17 +127,13 @@ def test_the_login_page_asks_for_an_email_or_username_and_a_password(client: Cli
 def test_a_learner_logs_in_with_her_email_or_her_username(
     client: Client, learner: User, login: str
 ) -> None:
-    response = client.post(
-        reverse("account_login"), {"login": login, "password": DEFAULT_PASSWORD}
-    )
+    response = client.post(reverse("account_login"), {"login": login, "password": DEFAULT_PASSWORD})
 
     assert response.status_code == 302
     assert client.get(reverse("accounts:profile")).status_code == 200
 
 
-def test_a_wrong_password_shows_an_error_and_does_not_log_in(
-    client: Client, learner: User
-) -> None:
+def test_a_wrong_password_shows_an_error_and_does_not_log_in(client: Client, learner: User) -> None:
     response = client.post(reverse("account_login"), {"login": "ada", "password": "wrong"})
 
     assert response.status_code == 200
@@ -146,9 +141,7 @@ def test_a_wrong_password_shows_an_error_and_does_not_log_in(
     assert client.get(reverse("accounts:profile")).status_code == 302
 
 
-def test_logging_out_takes_a_post_a_get_only_asks_to_confirm(
-    client: Client, learner: User
-) -> None:
+def test_logging_out_takes_a_post_a_get_only_asks_to_confirm(client: Client, learner: User) -> None:
     client.force_login(learner)
 
     page = client.get(reverse("account_logout"))
@@ -305,9 +298,7 @@ def test_the_settings_page_shows_the_current_settings(client: Client, learner: U
     assert '<option value="Europe/Paris">' in page
 
 
-def test_a_learner_saves_her_time_zone_and_learning_settings(
-    client: Client, learner: User
-) -> None:
+def test_a_learner_saves_her_time_zone_and_learning_settings(client: Client, learner: User) -> None:
     client.force_login(learner)
     form = settings_form(
         timezone="Europe/Paris",
@@ -364,9 +355,7 @@ def test_an_unknown_time_zone_is_refused_at_its_field_and_nothing_is_saved(
     assert LearnerProfile.objects.get(user=learner).daily_goal_minutes == 15
 
 
-def test_a_daily_goal_out_of_range_is_refused_at_its_field(
-    client: Client, learner: User
-) -> None:
+def test_a_daily_goal_out_of_range_is_refused_at_its_field(client: Client, learner: User) -> None:
     client.force_login(learner)
 
     response = client.post(reverse("accounts:profile"), settings_form(daily_goal_minutes="0"))

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import ParentInvite, ParentLink, User
-
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +44,7 @@ def test_a_learner_invites_her_parent_who_links_and_then_she_unlinks_him(
     ada, grace = browser_of(learner), browser_of(parent)
 
     page = ada.get(reverse("accounts:family")).content.decode()
-    assert "<h2 id=\"invite-heading\">Invite a parent</h2>" in page
+    assert '<h2 id="invite-heading">Invite a parent</h2>' in page
     assert "No parent is linked to you yet." in page
     created = ada.post(reverse("accounts:family-invite-create"))
     assert created.status_code == 200
