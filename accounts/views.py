@@ -20,7 +20,7 @@ from calcuingo.exceptions import ApplicationError
 
 from . import selectors, services
 from .forms import InviteRedeemForm, ProfileForm, time_zone_names
-from .models import ParentInvite, User
+from .models import User
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -80,7 +80,7 @@ def family(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def family_invite_create(request: AuthenticatedRequest) -> HttpResponse:
     try:
-        invite: ParentInvite = services.parent_invite_create(learner=request.user)
+        invite = services.parent_invite_create(learner=request.user)
     except ApplicationError as error:
         _refuse(error)
     context = _family_context(request.user, invite=invite)

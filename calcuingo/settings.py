@@ -121,9 +121,8 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # Unset: a SQLite file next to manage.py. Set: typically postgres://user:pass@host:5432/name,
 # served through psycopg 3 with Django's native connection pool.
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
+DATABASE_URL: str = env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASE_POOL_SIZE: int = env.int("DATABASE_POOL_SIZE", default=20)
 if DATABASE_POOL_SIZE < 1:
     raise ImproperlyConfigured("DATABASE_POOL_SIZE must be at least 1")

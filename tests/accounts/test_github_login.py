@@ -164,6 +164,20 @@ def test_github_signs_an_existing_learner_into_her_account_by_her_verified_addre
     assert "<dd>ada</dd>" in client.get(reverse("accounts:profile")).content.decode()
 
 
+def test_an_unverified_github_address_of_an_existing_learner_does_not_sign_into_her_account(
+    client: Client, github_configured: None, github: responses.RequestsMock, learner: User
+) -> None:
+    fake_github_user(github, email="ada@example.org", verified=False)
+
+    response = come_back_from_github(client, state=start_github_login(client))
+
+    assert response["Location"] == reverse("socialaccount_signup")
+    page = client.get(response["Location"]).content.decode()
+    assert "<h1>Finish signing up</h1>" in page
+    assert not SocialAccount.objects.exists()
+    assert client.get(reverse("accounts:profile")).status_code == 302
+
+
 def test_a_callback_with_a_state_we_did_not_issue_is_refused_without_calling_github(
     client: Client, github_configured: None, github: responses.RequestsMock
 ) -> None:

@@ -92,6 +92,19 @@ def test_following_the_emailed_link_and_confirming_marks_the_user_verified(
     assert User.objects.get(username="emmy").is_verified is True
 
 
+def test_a_tampered_verification_link_verifies_nobody(
+    client: Client, mailoutbox: list[EmailMessage]
+) -> None:
+    sign_up(client, role=User.Role.LEARNER)
+    tampered = link_in(mailoutbox[0]).rstrip("/")[:-2] + "xx/"
+
+    page = Client().get(tampered).content.decode()
+    Client().post(tampered)
+
+    assert "This confirmation link expired or is invalid." in page
+    assert User.objects.get(username="emmy").is_verified is False
+
+
 def test_a_sign_up_with_a_taken_email_is_refused_at_the_field(
     client: Client, learner: User
 ) -> None:

@@ -1,0 +1,317 @@
+"""What there is to learn: tracks → units → lessons → exercises → hints.
+
+Exercises keep what a learner may see (prompt, options, hints) apart from what she may not (the
+answer). Database constraints guard the invariants that grading relies on, so that no path into the
+database (admin, import, shell) can store an exercise that cannot be graded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
+
+from . import grading
+from .expressions import JSONArrayLength
+
+# Where the grader's spec keys live on the model, so its messages land at the right field.
+SPEC_FIELD_TO_MODEL_FIELD = {
+    "options": "options",
+    "correct": "correct_option",
+    "params": "parameters",
+    "operand1": "operand1",
+    "operation": "operation",
+    "operand2": "operand2",
+    "operation2": "operation2",
+    "operand3": "operand3",
+    "unit": "answer_unit",
+}
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Subject(models.TextChoices):
+    ARITHMETIC = "arithmetic", "Arithmetic"
+    FRACTIONS = "fractions", "Fractions"
+    ALGEBRA = "algebra", "Algebra"
+    LIMITS = "limits", "Limits"
+    DERIVATIVES = "derivatives", "Derivatives"
+    INTEGRALS = "integrals", "Integrals"
+    OTHER = "other", "Other"
+
+
+class Difficulty(models.IntegerChoices):
+    INTRODUCTORY = 1, "Introductory"
+    EASY = 2, "Easy"
+    MEDIUM = 3, "Medium"
+    HARD = 4, "Hard"
+    CHALLENGING = 5, "Challenging"
+
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #2f7d32.")
+
+
+class Content(models.Model):
+    """Fields every piece of content shares."""
+
+    title = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+def _positive_order(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(order__gte=1), name=f"{name}_order_positive")
+
+
+class Track(Content):
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    subject = models.CharField(max_length=20, choices=Subject.choices, db_index=True)
+    grade_level = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(13)], db_index=True
+    )
+    difficulty = models.PositiveSmallIntegerField(
+        choices=Difficulty.choices, default=Difficulty.EASY
+    )
+    estimated_hours = models.DecimalField(
+        max_digits=5, decimal_places=1, default=1, validators=[MinValueValidator(0)]
+    )
+    colour = models.CharField(max_length=7, default="#2f7d32", validators=[hex_colour])
+    icon = models.CharField(max_length=40, blank=True, help_text="An emoji or an icon name.")
+    order = models.PositiveIntegerField(default=1, help_text="Position on the learning path.")
+    prerequisites = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="unlocks"
+    )
+    xp_to_unlock = models.PositiveIntegerField(
+        default=0, help_text="Total XP a learner needs before this track opens."
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [_positive_order("track")]
+
+
+class Unit(Content):
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="units")
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField()
+    mastery_required = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=0.80,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Average mastery (0–1) of the unit's exercises needed to complete it.",
+    )
+    min_accuracy = models.PositiveSmallIntegerField(
+        default=70,
+        validators=[MaxValueValidator(100)],
+        help_text="Minimum accuracy in percent to complete the unit.",
+    )
+
+    class Meta:
+        ordering = ["track", "order"]
+        constraints = [
+            _positive_order("unit"),
+            models.UniqueConstraint(fields=["track", "order"], name="unit_order_unique"),
+            models.CheckConstraint(
+                condition=Q(mastery_required__gte=0, mastery_required__lte=1),
+                name="unit_mastery_required_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_accuracy__lte=100), name="unit_min_accuracy_range"
+            ),
+        ]
+
+
+class Lesson(Content):
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="lessons")
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField()
+    xp_reward = models.IntegerField(default=10, validators=[MinValueValidator(0)])
+    prerequisites = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="unlocks"
+    )
+
+    class Meta:
+        ordering = ["unit", "order"]
+        constraints = [
+            _positive_order("lesson"),
+            models.UniqueConstraint(fields=["unit", "order"], name="lesson_order_unique"),
+            models.CheckConstraint(condition=Q(xp_reward__gte=0), name="lesson_xp_reward_gte_0"),
+        ]
+
+
+class Exercise(models.Model):
+    class Kind(models.TextChoices):
+        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+        NUMERIC = "numeric", "Numeric"
+        TEXT = "text", "Text (fill in the blank)"
+        FACT = "fact", "Arithmetic fact"
+        EXPRESSION = "expression", "Expression (symbolic)"
+
+    class Operation(models.TextChoices):
+        ADD = "+", "+"
+        SUBTRACT = "−", "−"
+        MULTIPLY = "×", "×"
+        DIVIDE = "÷", "÷"
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="exercises")
+    order = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    prompt = models.TextField(help_text="Markdown with LaTeX between $…$; {a} for parameters.")
+    options = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Multiple choice: [{"text": "…", "explanation": "…"}, …], shown to learners.',
+    )
+    correct_option = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Multiple choice: index of the right option, from 0."
+    )
+    answer = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The answer spec of numeric, text and expression exercises; never shown.",
+    )
+    parameters = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Parametrised exercises: {"a": [2, 9], "n": [2, 5]}; used as {a} in texts.',
+    )
+    answer_unit = models.CharField(
+        max_length=20, blank=True, help_text="Unit shown after the answer box, e.g. cm."
+    )
+    explanation = models.TextField(blank=True, help_text="Shown after answering.")
+    difficulty = models.PositiveSmallIntegerField(
+        choices=Difficulty.choices, default=Difficulty.EASY
+    )
+    tags = models.JSONField(default=list, blank=True)
+    image = models.ImageField(upload_to="exercises/", blank=True)
+    # Arithmetic facts: a op b [op2 c], in columns so the mastery grid is one indexed query.
+    operand1 = models.IntegerField(null=True, blank=True)
+    operation = models.CharField(max_length=1, choices=Operation.choices, blank=True)
+    operand2 = models.IntegerField(null=True, blank=True)
+    operation2 = models.CharField(max_length=1, choices=Operation.choices, blank=True)
+    operand3 = models.IntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["lesson", "order"]
+        indexes = [models.Index(fields=["operation", "operand1", "operand2"])]
+        constraints = [
+            _positive_order("exercise"),
+            models.UniqueConstraint(fields=["lesson", "order"], name="exercise_order_unique"),
+            models.CheckConstraint(
+                condition=~Q(kind="multiple_choice")
+                | (
+                    Q(correct_option__isnull=False)
+                    & Q(GreaterThanOrEqual(JSONArrayLength("options"), 2))
+                    & Q(LessThan(F("correct_option"), JSONArrayLength("options")))
+                ),
+                name="exercise_choice_has_options_and_a_correct_one",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="fact")
+                | (
+                    Q(operand1__isnull=False, operand2__isnull=False)
+                    & ~Q(operation="")
+                    & (
+                        Q(operation2="", operand3__isnull=True)
+                        | (~Q(operation2="") & Q(operand3__isnull=False))
+                    )
+                ),
+                name="exercise_fact_has_operands",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.prompt[:60]}"
+
+    def clean(self) -> None:
+        """Refuse an exercise the grader could not grade, with the message at the field."""
+        super().clean()
+        errors = grading.validate_spec(self.kind, self.grading_spec())
+        if self.parameters:
+            for name, text in (("prompt", self.prompt), ("explanation", self.explanation)):
+                for index in range(3):
+                    try:
+                        values = grading.variant_for(self.parameters, f"validate:{index}")
+                        grading.render_template(text, values)
+                    except grading.SpecError as exc:
+                        errors.setdefault(name, str(exc))
+                        break
+        if errors:
+            raise ValidationError(
+                {SPEC_FIELD_TO_MODEL_FIELD.get(key, "answer"): msg for key, msg in errors.items()}
+            )
+
+    @property
+    def is_parametrised(self) -> bool:
+        return bool(self.parameters)
+
+    def grading_spec(self) -> dict[str, Any]:
+        """The answer spec `curriculum.grading` expects, assembled from this row's columns."""
+        spec: dict[str, Any]
+        if self.kind == self.Kind.MULTIPLE_CHOICE:
+            spec = {"options": self.options, "correct": self.correct_option}
+        elif self.kind == self.Kind.FACT:
+            spec = {
+                "operand1": self.operand1,
+                "operation": self.operation,
+                "operand2": self.operand2,
+                "operation2": self.operation2 or None,
+                "operand3": self.operand3,
+            }
+        else:
+            spec = dict(self.answer)
+            if self.kind == self.Kind.NUMERIC and self.answer_unit and "unit" not in spec:
+                spec["unit"] = self.answer_unit
+        if self.parameters:
+            spec["params"] = self.parameters
+        return spec
+
+
+class Hint(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="hints")
+    order = models.PositiveIntegerField()
+    text = models.TextField(help_text="Markdown with LaTeX; {a} for parameters.")
+    unlock_after_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Wrong attempts needed before this hint can be asked for (0: any time)."
+    )
+
+    class Meta:
+        ordering = ["exercise", "order"]
+        constraints = [
+            _positive_order("hint"),
+            models.UniqueConstraint(fields=["exercise", "order"], name="hint_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Hint {self.order} of exercise {self.exercise_id}"
