@@ -315,6 +315,7 @@ SPECTACULAR_SETTINGS = {
             ("author", "Author"),
             ("staff", "Staff"),
         ],
+        "FactOperationEnum": "curriculum.models.FACT_OPERATIONS",
         "RegistrationRoleEnum": [("learner", "Learner"), ("parent", "Parent")],
         "ValidationErrorEnum": _ERR + "ValidationErrorEnum.choices",
         "ClientErrorEnum": _ERR + "ClientErrorEnum.choices",

@@ -15,6 +15,7 @@ admin.site.site_title = "Calcuingo admin"
 
 api_v1 = [
     path("", include("accounts.urls_api")),
+    path("", include("curriculum.urls_api")),
 ]
 
 urlpatterns = [

@@ -298,12 +298,16 @@ class Exercise(models.Model):
         return spec
 
 
+FACT_OPERATIONS = Exercise.Operation.choices
+
+
 class Hint(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="hints")
     order = models.PositiveIntegerField()
     text = models.TextField(help_text="Markdown with LaTeX; {a} for parameters.")
     unlock_after_attempts = models.PositiveSmallIntegerField(
-        default=0, help_text="Wrong attempts needed before this hint can be asked for (0: any time)."
+        default=0,
+        help_text="Wrong attempts needed before this hint can be asked for (0: any time).",
     )
 
     class Meta:
