@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -11,25 +13,21 @@ pytestmark = pytest.mark.django_db
 
 
 def api_routes() -> set[str]:
-    """Every route under /api/v1/, written as OpenAPI paths (`{pk}` for `<int:pk>`)."""
+    """Every route under /api/v1/, written as OpenAPI paths (`{id}` for a primary key)."""
     found: set[str] = set()
 
     def walk(patterns: list, prefix: str) -> None:
         for entry in patterns:
-            route = prefix + str(entry.pattern)
+            route = prefix + str(entry.pattern).lstrip("^").rstrip("$")
             if isinstance(entry, URLResolver):
                 walk(entry.url_patterns, route)
             elif isinstance(entry, URLPattern) and route.startswith("api/v1/"):
-                found.add(
-                    "/"
-                    + route.replace("<int:", "{")
-                    .replace(">", "}")
-                    .replace("^", "")
-                    .replace("$", "")
-                )
+                route = re.sub(r"<int:pk>|\(\?P<pk>[^)]*\)", "{id}", route)
+                if "(?P<format>" not in route and "<drf_format_suffix" not in route:
+                    found.add("/" + route)
 
     walk(get_resolver().url_patterns, "")
-    return {r.replace("{pk}", "{id}") for r in found}
+    return found
 
 
 @pytest.fixture
