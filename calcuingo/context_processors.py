@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
+from allauth.socialaccount.adapter import get_adapter
 from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {
-        "github_login_enabled": bool(settings.GITHUB_CLIENT_ID and settings.GITHUB_CLIENT_SECRET)
-    }
+    # A GitHub app configured by settings or added in the admin both count.
+    apps = get_adapter(request).list_apps(request, provider="github")
+    return {"github_login_enabled": bool(apps)}

@@ -235,6 +235,7 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Calcuingo] "
 # Lockouts are django-axes' job; allauth's own rate limits would be a second, different policy.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
@@ -316,6 +317,9 @@ SPECTACULAR_SETTINGS = {
             ("staff", "Staff"),
         ],
         "FactOperationEnum": "curriculum.models.FACT_OPERATIONS",
+        "ContentStatusEnum": "curriculum.models.Status",
+        "SessionStatusEnum": "practice.models.SESSION_STATUSES",
+        "SessionModeEnum": "practice.models.SESSION_MODES",
         "RegistrationRoleEnum": [("learner", "Learner"), ("parent", "Parent")],
         "ValidationErrorEnum": _ERR + "ValidationErrorEnum.choices",
         "ClientErrorEnum": _ERR + "ClientErrorEnum.choices",

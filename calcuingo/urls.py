@@ -16,6 +16,7 @@ admin.site.site_title = "Calcuingo admin"
 api_v1 = [
     path("", include("accounts.urls_api")),
     path("", include("curriculum.urls_api")),
+    path("", include("practice.urls_api")),
 ]
 
 urlpatterns = [

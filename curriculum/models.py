@@ -209,6 +209,10 @@ class Exercise(models.Model):
         choices=Difficulty.choices, default=Difficulty.EASY
     )
     tags = models.JSONField(default=list, blank=True)
+    difficulty_rating = models.FloatField(
+        default=1000.0,
+        help_text="Elo-style difficulty, recalibrated nightly from learners' answers.",
+    )
     image = models.ImageField(upload_to="exercises/", blank=True)
     # Arithmetic facts: a op b [op2 c], in columns so the mastery grid is one indexed query.
     operand1 = models.IntegerField(null=True, blank=True)

@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,164 +17,503 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Lesson',
+            name="Lesson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], db_index=True, default='draft', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('description', models.TextField(blank=True)),
-                ('order', models.PositiveIntegerField()),
-                ('xp_reward', models.IntegerField(default=10, validators=[django.core.validators.MinValueValidator(0)])),
-                ('prerequisites', models.ManyToManyField(blank=True, related_name='unlocks', to='curriculum.lesson')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("description", models.TextField(blank=True)),
+                ("order", models.PositiveIntegerField()),
+                (
+                    "xp_reward",
+                    models.IntegerField(
+                        default=10, validators=[django.core.validators.MinValueValidator(0)]
+                    ),
+                ),
+                (
+                    "prerequisites",
+                    models.ManyToManyField(
+                        blank=True, related_name="unlocks", to="curriculum.lesson"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['unit', 'order'],
+                "ordering": ["unit", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Exercise',
+            name="Exercise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('multiple_choice', 'Multiple choice'), ('numeric', 'Numeric'), ('text', 'Text (fill in the blank)'), ('fact', 'Arithmetic fact'), ('expression', 'Expression (symbolic)')], max_length=20)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], db_index=True, default='draft', max_length=10)),
-                ('prompt', models.TextField(help_text='Markdown with LaTeX between $…$; {a} for parameters.')),
-                ('options', models.JSONField(blank=True, default=list, help_text='Multiple choice: [{"text": "…", "explanation": "…"}, …], shown to learners.')),
-                ('correct_option', models.PositiveSmallIntegerField(blank=True, help_text='Multiple choice: index of the right option, from 0.', null=True)),
-                ('answer', models.JSONField(blank=True, default=dict, help_text='The answer spec of numeric, text and expression exercises; never shown.')),
-                ('parameters', models.JSONField(blank=True, default=dict, help_text='Parametrised exercises: {"a": [2, 9], "n": [2, 5]}; used as {a} in texts.')),
-                ('answer_unit', models.CharField(blank=True, help_text='Unit shown after the answer box, e.g. cm.', max_length=20)),
-                ('explanation', models.TextField(blank=True, help_text='Shown after answering.')),
-                ('difficulty', models.PositiveSmallIntegerField(choices=[(1, 'Introductory'), (2, 'Easy'), (3, 'Medium'), (4, 'Hard'), (5, 'Challenging')], default=2)),
-                ('tags', models.JSONField(blank=True, default=list)),
-                ('image', models.ImageField(blank=True, upload_to='exercises/')),
-                ('operand1', models.IntegerField(blank=True, null=True)),
-                ('operation', models.CharField(blank=True, choices=[('+', '+'), ('−', '−'), ('×', '×'), ('÷', '÷')], max_length=1)),
-                ('operand2', models.IntegerField(blank=True, null=True)),
-                ('operation2', models.CharField(blank=True, choices=[('+', '+'), ('−', '−'), ('×', '×'), ('÷', '÷')], max_length=1)),
-                ('operand3', models.IntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lesson', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exercises', to='curriculum.lesson')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("multiple_choice", "Multiple choice"),
+                            ("numeric", "Numeric"),
+                            ("text", "Text (fill in the blank)"),
+                            ("fact", "Arithmetic fact"),
+                            ("expression", "Expression (symbolic)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "prompt",
+                    models.TextField(
+                        help_text="Markdown with LaTeX between $…$; {a} for parameters."
+                    ),
+                ),
+                (
+                    "options",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Multiple choice: [{"text": "…", "explanation": "…"}, …], shown to learners.',
+                    ),
+                ),
+                (
+                    "correct_option",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Multiple choice: index of the right option, from 0.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "answer",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="The answer spec of numeric, text and expression exercises; never shown.",
+                    ),
+                ),
+                (
+                    "parameters",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='Parametrised exercises: {"a": [2, 9], "n": [2, 5]}; used as {a} in texts.',
+                    ),
+                ),
+                (
+                    "answer_unit",
+                    models.CharField(
+                        blank=True,
+                        help_text="Unit shown after the answer box, e.g. cm.",
+                        max_length=20,
+                    ),
+                ),
+                ("explanation", models.TextField(blank=True, help_text="Shown after answering.")),
+                (
+                    "difficulty",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Introductory"),
+                            (2, "Easy"),
+                            (3, "Medium"),
+                            (4, "Hard"),
+                            (5, "Challenging"),
+                        ],
+                        default=2,
+                    ),
+                ),
+                ("tags", models.JSONField(blank=True, default=list)),
+                ("image", models.ImageField(blank=True, upload_to="exercises/")),
+                ("operand1", models.IntegerField(blank=True, null=True)),
+                (
+                    "operation",
+                    models.CharField(
+                        blank=True,
+                        choices=[("+", "+"), ("−", "−"), ("×", "×"), ("÷", "÷")],
+                        max_length=1,
+                    ),
+                ),
+                ("operand2", models.IntegerField(blank=True, null=True)),
+                (
+                    "operation2",
+                    models.CharField(
+                        blank=True,
+                        choices=[("+", "+"), ("−", "−"), ("×", "×"), ("÷", "÷")],
+                        max_length=1,
+                    ),
+                ),
+                ("operand3", models.IntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lesson",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exercises",
+                        to="curriculum.lesson",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['lesson', 'order'],
+                "ordering": ["lesson", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Track',
+            name="Track",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], db_index=True, default='draft', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('subject', models.CharField(choices=[('arithmetic', 'Arithmetic'), ('fractions', 'Fractions'), ('algebra', 'Algebra'), ('limits', 'Limits'), ('derivatives', 'Derivatives'), ('integrals', 'Integrals'), ('other', 'Other')], db_index=True, max_length=20)),
-                ('grade_level', models.PositiveSmallIntegerField(blank=True, db_index=True, null=True, validators=[django.core.validators.MaxValueValidator(13)])),
-                ('difficulty', models.PositiveSmallIntegerField(choices=[(1, 'Introductory'), (2, 'Easy'), (3, 'Medium'), (4, 'Hard'), (5, 'Challenging')], default=2)),
-                ('estimated_hours', models.DecimalField(decimal_places=1, default=1, max_digits=5, validators=[django.core.validators.MinValueValidator(0)])),
-                ('colour', models.CharField(default='#2f7d32', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Use a colour like #2f7d32.')])),
-                ('icon', models.CharField(blank=True, help_text='An emoji or an icon name.', max_length=40)),
-                ('order', models.PositiveIntegerField(default=1, help_text='Position on the learning path.')),
-                ('xp_to_unlock', models.PositiveIntegerField(default=0, help_text='Total XP a learner needs before this track opens.')),
-                ('prerequisites', models.ManyToManyField(blank=True, related_name='unlocks', to='curriculum.track')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[
+                            ("arithmetic", "Arithmetic"),
+                            ("fractions", "Fractions"),
+                            ("algebra", "Algebra"),
+                            ("limits", "Limits"),
+                            ("derivatives", "Derivatives"),
+                            ("integrals", "Integrals"),
+                            ("other", "Other"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "grade_level",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        db_index=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(13)],
+                    ),
+                ),
+                (
+                    "difficulty",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Introductory"),
+                            (2, "Easy"),
+                            (3, "Medium"),
+                            (4, "Hard"),
+                            (5, "Challenging"),
+                        ],
+                        default=2,
+                    ),
+                ),
+                (
+                    "estimated_hours",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=1,
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "colour",
+                    models.CharField(
+                        default="#2f7d32",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9a-fA-F]{6}$", "Use a colour like #2f7d32."
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "icon",
+                    models.CharField(
+                        blank=True, help_text="An emoji or an icon name.", max_length=40
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveIntegerField(
+                        default=1, help_text="Position on the learning path."
+                    ),
+                ),
+                (
+                    "xp_to_unlock",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Total XP a learner needs before this track opens."
+                    ),
+                ),
+                (
+                    "prerequisites",
+                    models.ManyToManyField(
+                        blank=True, related_name="unlocks", to="curriculum.track"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'pk'],
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], db_index=True, default='draft', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('description', models.TextField(blank=True)),
-                ('order', models.PositiveIntegerField()),
-                ('mastery_required', models.DecimalField(decimal_places=2, default=0.8, help_text="Average mastery (0–1) of the unit's exercises needed to complete it.", max_digits=3, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)])),
-                ('min_accuracy', models.PositiveSmallIntegerField(default=70, help_text='Minimum accuracy in percent to complete the unit.', validators=[django.core.validators.MaxValueValidator(100)])),
-                ('track', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='units', to='curriculum.track')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("description", models.TextField(blank=True)),
+                ("order", models.PositiveIntegerField()),
+                (
+                    "mastery_required",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0.8,
+                        help_text="Average mastery (0–1) of the unit's exercises needed to complete it.",
+                        max_digits=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1),
+                        ],
+                    ),
+                ),
+                (
+                    "min_accuracy",
+                    models.PositiveSmallIntegerField(
+                        default=70,
+                        help_text="Minimum accuracy in percent to complete the unit.",
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                    ),
+                ),
+                (
+                    "track",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="units",
+                        to="curriculum.track",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['track', 'order'],
+                "ordering": ["track", "order"],
             },
         ),
         migrations.AddField(
-            model_name='lesson',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lessons', to='curriculum.unit'),
+            model_name="lesson",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="lessons",
+                to="curriculum.unit",
+            ),
         ),
         migrations.CreateModel(
-            name='Hint',
+            name="Hint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField()),
-                ('text', models.TextField(help_text='Markdown with LaTeX; {a} for parameters.')),
-                ('unlock_after_attempts', models.PositiveSmallIntegerField(default=0, help_text='Wrong attempts needed before this hint can be asked for (0: any time).')),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hints', to='curriculum.exercise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField()),
+                ("text", models.TextField(help_text="Markdown with LaTeX; {a} for parameters.")),
+                (
+                    "unlock_after_attempts",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Wrong attempts needed before this hint can be asked for (0: any time).",
+                    ),
+                ),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hints",
+                        to="curriculum.exercise",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['exercise', 'order'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('order__gte', 1)), name='hint_order_positive'), models.UniqueConstraint(fields=('exercise', 'order'), name='hint_order_unique')],
+                "ordering": ["exercise", "order"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("order__gte", 1)), name="hint_order_positive"
+                    ),
+                    models.UniqueConstraint(fields=("exercise", "order"), name="hint_order_unique"),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='exercise',
-            index=models.Index(fields=['operation', 'operand1', 'operand2'], name='curriculum__operati_b8e316_idx'),
+            model_name="exercise",
+            index=models.Index(
+                fields=["operation", "operand1", "operand2"], name="curriculum__operati_b8e316_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exercise',
-            constraint=models.CheckConstraint(condition=models.Q(('order__gte', 1)), name='exercise_order_positive'),
+            model_name="exercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("order__gte", 1)), name="exercise_order_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exercise',
-            constraint=models.UniqueConstraint(fields=('lesson', 'order'), name='exercise_order_unique'),
+            model_name="exercise",
+            constraint=models.UniqueConstraint(
+                fields=("lesson", "order"), name="exercise_order_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exercise',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'multiple_choice'), _negated=True), models.Q(('correct_option__isnull', False), django.db.models.lookups.GreaterThanOrEqual(curriculum.expressions.JSONArrayLength('options'), 2), django.db.models.lookups.LessThan(models.F('correct_option'), curriculum.expressions.JSONArrayLength('options'))), _connector='OR'), name='exercise_choice_has_options_and_a_correct_one'),
+            model_name="exercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "multiple_choice"), _negated=True),
+                    models.Q(
+                        ("correct_option__isnull", False),
+                        django.db.models.lookups.GreaterThanOrEqual(
+                            curriculum.expressions.JSONArrayLength("options"), 2
+                        ),
+                        django.db.models.lookups.LessThan(
+                            models.F("correct_option"),
+                            curriculum.expressions.JSONArrayLength("options"),
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="exercise_choice_has_options_and_a_correct_one",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exercise',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'fact'), _negated=True), models.Q(('operand1__isnull', False), ('operand2__isnull', False), models.Q(('operation', ''), _negated=True), models.Q(models.Q(('operand3__isnull', True), ('operation2', '')), models.Q(models.Q(('operation2', ''), _negated=True), ('operand3__isnull', False)), _connector='OR')), _connector='OR'), name='exercise_fact_has_operands'),
+            model_name="exercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "fact"), _negated=True),
+                    models.Q(
+                        ("operand1__isnull", False),
+                        ("operand2__isnull", False),
+                        models.Q(("operation", ""), _negated=True),
+                        models.Q(
+                            models.Q(("operand3__isnull", True), ("operation2", "")),
+                            models.Q(
+                                models.Q(("operation2", ""), _negated=True),
+                                ("operand3__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="exercise_fact_has_operands",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='track',
-            constraint=models.CheckConstraint(condition=models.Q(('order__gte', 1)), name='track_order_positive'),
+            model_name="track",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("order__gte", 1)), name="track_order_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(('order__gte', 1)), name='unit_order_positive'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("order__gte", 1)), name="unit_order_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('track', 'order'), name='unit_order_unique'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(fields=("track", "order"), name="unit_order_unique"),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(('mastery_required__gte', 0), ('mastery_required__lte', 1)), name='unit_mastery_required_range'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("mastery_required__gte", 0), ("mastery_required__lte", 1)),
+                name="unit_mastery_required_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(('min_accuracy__lte', 100)), name='unit_min_accuracy_range'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_accuracy__lte", 100)), name="unit_min_accuracy_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lesson',
-            constraint=models.CheckConstraint(condition=models.Q(('order__gte', 1)), name='lesson_order_positive'),
+            model_name="lesson",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("order__gte", 1)), name="lesson_order_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lesson',
-            constraint=models.UniqueConstraint(fields=('unit', 'order'), name='lesson_order_unique'),
+            model_name="lesson",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "order"), name="lesson_order_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lesson',
-            constraint=models.CheckConstraint(condition=models.Q(('xp_reward__gte', 0)), name='lesson_xp_reward_gte_0'),
+            model_name="lesson",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("xp_reward__gte", 0)), name="lesson_xp_reward_gte_0"
+            ),
         ),
     ]

@@ -1,0 +1,379 @@
+"""Practice endpoints: sessions, answers, hints, progress, review count, the mastery grid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_standardized_errors.openapi_serializers import (
+    ErrorResponse403Serializer,
+    ErrorResponse404Serializer,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.selectors import learner_visible_to
+from calcuingo.api.auth import current_user
+from calcuingo.exceptions import ApplicationError
+from curriculum import grading
+from curriculum.models import Exercise, Hint
+from curriculum.selectors import lessons_visible_to, tracks_visible_to, units_visible_to
+
+from . import selectors, services
+from .models import PracticeSession
+from .serializers import (
+    AnswerInputSerializer,
+    AnswerOutputSerializer,
+    GridQuerySerializer,
+    GridSerializer,
+    HintInputSerializer,
+    HintOutputSerializer,
+    LearnerQuerySerializer,
+    ReviewCountSerializer,
+    SessionFinishSerializer,
+    SessionSerializer,
+    SessionStartSerializer,
+    TrackProgressSerializer,
+)
+from .services.answers import variant_values
+from .services.sessions import drill_time_left
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Retrying with the same key returns the first result and changes nothing; "
+    "the same key with a different body is a 409.",
+)
+
+
+class Conflict(serializers.Serializer[Any]):
+    """A 409: the request conflicts with what already happened (documented shape)."""
+
+    type = serializers.CharField()
+    errors = serializers.ListField(child=serializers.DictField())
+
+
+def present_exercise(session: PracticeSession) -> dict[str, Any] | None:
+    """The session's current question, rendered for the learner's variant, without its answer."""
+    item = session.current_item()
+    if item is None or not session.is_open:
+        return None
+    exercise = Exercise.objects.get(pk=item["exercise"])
+    values = variant_values(exercise, item["seed"])
+
+    def render(text: str) -> str:
+        return grading.render_template(text, values) if values else text
+
+    options = []
+    for index, option in enumerate(exercise.options or []):
+        text = option.get("text", "") if isinstance(option, dict) else str(option)
+        options.append({"index": index, "text": render(text)})
+    return {
+        "id": exercise.pk,
+        "kind": exercise.kind,
+        "prompt": render(exercise.prompt),
+        "options": options,
+        "answer_unit": exercise.answer_unit,
+        "operand1": exercise.operand1,
+        "operation": exercise.operation,
+        "operand2": exercise.operand2,
+        "operation2": exercise.operation2,
+        "operand3": exercise.operand3,
+        "hint_count": Hint.objects.filter(exercise=exercise).count(),
+        "hints_used": int(item.get("hints", 0)),
+        "requeued": bool(item.get("requeued")),
+    }
+
+
+def present_session(session: PracticeSession) -> dict[str, Any]:
+    score = session.correct / len(session.plan) * 100 if session.plan else None
+    return {
+        "id": session.pk,
+        "mode": session.mode,
+        "status": session.status,
+        "track": session.track_id,
+        "unit": session.unit_id,
+        "lesson": session.lesson_id,
+        "position": session.position,
+        "total": len(session.plan),
+        "time_left_seconds": drill_time_left(session),
+        "started_at": session.started_at,
+        "ended_at": session.ended_at,
+        "current": present_exercise(session),
+        "summary": {
+            "answered": session.answered,
+            "correct": session.correct,
+            "accuracy": session.accuracy,
+            "score_percent": round(score, 1)
+            if score is not None and session.mode == PracticeSession.Mode.QUIZ
+            else None,
+            "average_response_ms": session.average_response_ms,
+            "xp": session.xp_earned,
+            "mastery_gained": round(session.mastery_gained, 3),
+            "facts_mastered": session.facts_mastered,
+            "active_seconds": session.active_seconds(),
+        },
+    }
+
+
+def _visible(queryset: Any, pk: int | None, field: str) -> Any:
+    if pk is None:
+        return None
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise ApplicationError(f"There is no such {field}.", field=field, code="not_found")
+    return found
+
+
+class SessionListCreateApi(APIView):
+    @extend_schema(
+        tags=["practice"],
+        summary="My sessions, newest first",
+        responses={200: SessionSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        user = current_user(request)
+        sessions = PracticeSession.objects.filter(user=user).order_by("-started_at")[:20]
+        return Response(SessionSerializer([present_session(s) for s in sessions], many=True).data)
+
+    @extend_schema(
+        tags=["practice"],
+        summary="Start a session: lesson, review, drill or quiz",
+        request=SessionStartSerializer,
+        responses={201: SessionSerializer, 403: ErrorResponse403Serializer},
+    )
+    def post(self, request: Request) -> Response:
+        user = current_user(request)
+        serializer = SessionStartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        session = services.session_start(
+            user=user,
+            mode=data["mode"],
+            lesson=_visible(lessons_visible_to(user=user), data.get("lesson"), "lesson"),
+            unit=_visible(units_visible_to(user=user), data.get("unit"), "unit"),
+            track=_visible(tracks_visible_to(user=user), data.get("track"), "track"),
+            size=data.get("size"),
+            seconds=data.get("seconds"),
+            per_question_seconds=data.get("per_question_seconds"),
+            placement=data["placement"],
+        )
+        return Response(SessionSerializer(present_session(session)).data, status=201)
+
+
+class SessionDetailApi(APIView):
+    @extend_schema(
+        tags=["practice"],
+        summary="A session: where I am, the current question (never its answer), the summary",
+        responses={200: SessionSerializer, 404: ErrorResponse404Serializer},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        session = selectors.session_for_user(user=current_user(request), session_id=pk)
+        return Response(SessionSerializer(present_session(session)).data)
+
+
+class SessionPauseApi(APIView):
+    @extend_schema(
+        tags=["practice"],
+        summary="Pause (paused time is not counted)",
+        request=None,
+        responses={200: SessionSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        session = selectors.session_for_user(user=current_user(request), session_id=pk)
+        return Response(
+            SessionSerializer(present_session(services.session_pause(session=session))).data
+        )
+
+
+class SessionResumeApi(APIView):
+    @extend_schema(
+        tags=["practice"],
+        summary="Resume a paused session",
+        request=None,
+        responses={200: SessionSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        session = selectors.session_for_user(user=current_user(request), session_id=pk)
+        return Response(
+            SessionSerializer(present_session(services.session_resume(session=session))).data
+        )
+
+
+class SessionFinishApi(APIView):
+    @extend_schema(
+        tags=["practice"],
+        summary="Finish (or abandon) a session and get its summary",
+        request=SessionFinishSerializer,
+        responses={200: SessionSerializer, 409: Conflict},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        session = selectors.session_for_user(user=current_user(request), session_id=pk)
+        serializer = SessionFinishSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        session = services.session_finish(
+            session=session, abandon=serializer.validated_data["abandon"]
+        )
+        return Response(SessionSerializer(present_session(session)).data)
+
+
+class AnswerSubmitApi(APIView):
+    @extend_schema(
+        tags=["practice"],
+        summary="Answer the current question",
+        parameters=[IDEMPOTENCY_HEADER],
+        request=AnswerInputSerializer,
+        responses={201: AnswerOutputSerializer, 200: AnswerOutputSerializer, 409: Conflict},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = current_user(request)
+        session = selectors.session_for_user(user=user, session_id=pk)
+        serializer = AnswerInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        key = request.headers.get("Idempotency-Key", "").strip() or None
+        if key is not None and len(key) > 64:
+            raise ApplicationError(
+                "The Idempotency-Key header is at most 64 characters.", field="Idempotency-Key"
+            )
+        result = services.answer_submit(
+            user=user,
+            session=session,
+            exercise_id=data["exercise"],
+            response=data["response"],
+            response_ms=data["response_ms"],
+            input_method=data["input_method"],
+            confidence=data.get("confidence"),
+            idempotency_key=key,
+        )
+        attempt, progress = result.attempt, result.progress
+        session = PracticeSession.objects.get(pk=result.session.pk)
+        body = {
+            "attempt": attempt.pk,
+            "correct": attempt.is_correct,
+            "score": attempt.score,
+            "interpreted_as": attempt.interpreted_as,
+            "feedback": attempt.feedback,
+            "explanation": result.explanation,
+            "option_explanation": result.option_explanation,
+            "xp": attempt.xp,
+            "hints_used": attempt.hints_used,
+            "mastery": progress.mastery if progress else None,
+            "fluency_level": progress.fluency_level if progress else None,
+            "next_review_at": progress.due_at if progress else None,
+            "unit_completed": result.unit_completed,
+            "replayed": result.replayed,
+            "session": present_session(session),
+        }
+        code = status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED
+        return Response(AnswerOutputSerializer(body).data, status=code)
+
+
+class HintRequestApi(APIView):
+    @extend_schema(
+        tags=["practice"],
+        summary="The next hint for the current question (lowers this answer's XP)",
+        request=HintInputSerializer,
+        responses={201: HintOutputSerializer, 403: ErrorResponse403Serializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        session = selectors.session_for_user(user=current_user(request), session_id=pk)
+        serializer = HintInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        hint = services.hint_request(
+            session=session, exercise_id=serializer.validated_data["exercise"]
+        )
+        session.refresh_from_db()
+        item = session.current_item() or {}
+        values = variant_values(hint.exercise, item.get("seed", ""))
+        total = Hint.objects.filter(exercise_id=hint.exercise_id).count()
+        used = int(item.get("hints", 0))
+        body = {
+            "order": hint.order,
+            "text": grading.render_template(hint.text, values) if values else hint.text,
+            "hints_used": used,
+            "hints_left": max(0, total - used),
+        }
+        return Response(HintOutputSerializer(body).data, status=201)
+
+
+def _learner(request: Request) -> Any:
+    """Me, or a learner linked to me as a parent (read-only views)."""
+    query = LearnerQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    viewer = current_user(request)
+    learner_id = query.validated_data.get("learner")
+    return (
+        viewer if learner_id is None else learner_visible_to(viewer=viewer, learner_id=learner_id)
+    )
+
+
+LEARNER_PARAM = OpenApiParameter(
+    "learner", int, description="A linked learner's id (parents, read-only); default: me."
+)
+
+
+class TrackProgressListApi(APIView):
+    @extend_schema(
+        tags=["progress"],
+        summary="Progress on every track",
+        parameters=[LEARNER_PARAM],
+        responses={200: TrackProgressSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        learner = _learner(request)
+        tracks = tracks_visible_to(user=current_user(request))
+        rows = selectors.track_progress_list(user=learner, tracks=tracks)
+        return Response(TrackProgressSerializer(rows, many=True).data)
+
+
+class TrackProgressDetailApi(APIView):
+    @extend_schema(
+        tags=["progress"],
+        summary="Progress on one track, by unit and lesson (what is unlocked, completed)",
+        parameters=[LEARNER_PARAM],
+        responses={200: TrackProgressSerializer, 404: ErrorResponse404Serializer},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        learner = _learner(request)
+        track = generics.get_object_or_404(tracks_visible_to(user=current_user(request)), pk=pk)
+        return Response(
+            TrackProgressSerializer(selectors.track_overview(user=learner, track=track)).data
+        )
+
+
+class ReviewCountApi(APIView):
+    @extend_schema(
+        tags=["progress"],
+        summary="How many exercises are due for review now",
+        parameters=[LEARNER_PARAM],
+        responses={200: ReviewCountSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"due": selectors.review_due_count(user=_learner(request))})
+
+
+class MasteryGridApi(APIView):
+    @extend_schema(
+        tags=["progress"],
+        summary="The mastery grid of a fact track: operand1 × operand2 cells",
+        parameters=[
+            LEARNER_PARAM,
+            OpenApiParameter("operation", str, enum=["+", "−", "×", "÷"], default="×"),
+        ],
+        responses={200: GridSerializer, 404: ErrorResponse404Serializer},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        query = GridQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        learner = _learner(request)
+        track = generics.get_object_or_404(tracks_visible_to(user=current_user(request)), pk=pk)
+        operation = query.validated_data["operation"]
+        cells = selectors.mastery_grid(user=learner, track=track, operation=operation)
+        return Response(
+            GridSerializer({"track": track.pk, "operation": operation, "cells": cells}).data
+        )

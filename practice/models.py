@@ -1,0 +1,282 @@
+"""Doing exercises: sessions, attempts, and what the learner knows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from curriculum.models import Exercise, Lesson, Track, Unit
+
+
+class FluencyLevel(models.TextChoices):
+    """The math-facts ladder: accurate first, then fast, then automatic."""
+
+    NOT_STARTED = "not_started", "Not started"
+    LEARNING = "learning", "Learning"
+    ACCURACY = "accuracy", "Accurate"
+    FLUENCY_6S = "fluency_6s", "Fluent (6 s)"
+    FLUENCY_3S = "fluency_3s", "Fluent (3 s)"
+    MASTERED = "mastered", "Mastered"
+
+
+class InputMethod(models.TextChoices):
+    KEYBOARD = "keyboard", "Keyboard"
+    KEYPAD = "keypad", "On-screen keypad"
+    CHOICE = "choice", "Choice"
+
+
+class PracticeSession(models.Model):
+    class Mode(models.TextChoices):
+        LESSON = "lesson", "Lesson"
+        REVIEW = "review", "Review"
+        DRILL = "drill", "Drill"
+        QUIZ = "quiz", "Quiz"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        COMPLETED = "completed", "Completed"
+        ABANDONED = "abandoned", "Abandoned"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_sessions"
+    )
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    track = models.ForeignKey(Track, null=True, blank=True, on_delete=models.SET_NULL)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL)
+    lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.SET_NULL)
+    config = models.JSONField(default=dict, blank=True)
+    # The plan, fixed at the start: [{"exercise": id, "seed": "...", "requeued": bool}, ...].
+    # Wrong answers in a lesson append their exercise again; a reload resumes at `position`.
+    plan = models.JSONField(default=list)
+    position = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(default=0)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    answered = models.PositiveIntegerField(default=0)
+    correct = models.PositiveIntegerField(default=0)
+    total_response_ms = models.PositiveBigIntegerField(default=0)
+    hints_used = models.PositiveIntegerField(default=0)
+    xp_earned = models.PositiveIntegerField(default=0)
+    mastery_gained = models.FloatField(default=0.0)
+    facts_mastered = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "status", "-started_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(correct__lte=models.F("answered")), name="session_correct_lte_answered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} session {self.pk} of {self.user_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.ACTIVE, self.Status.PAUSED)
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answered if self.answered else None
+
+    @property
+    def average_response_ms(self) -> int | None:
+        return round(self.total_response_ms / self.answered) if self.answered else None
+
+    def current_item(self) -> dict[str, Any] | None:
+        return self.plan[self.position] if self.position < len(self.plan) else None
+
+    def active_seconds(self, *, now: Any = None) -> int:
+        """Time spent in the session, pauses excluded."""
+        end = self.ended_at or self.paused_at or now or timezone.now()
+        return max(0, int((end - self.started_at).total_seconds()) - self.paused_seconds)
+
+
+SESSION_STATUSES = PracticeSession.Status.choices
+SESSION_MODES = PracticeSession.Mode.choices
+
+
+class Attempt(models.Model):
+    """One answer, as given and as judged. Append-only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="attempts")
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="attempts")
+    plan_index = models.PositiveIntegerField()
+    response = models.TextField()
+    interpreted_as = models.TextField(blank=True)
+    is_correct = models.BooleanField()
+    score = models.FloatField()
+    feedback = models.TextField(blank=True)
+    response_ms = models.PositiveIntegerField()
+    input_method = models.CharField(
+        max_length=10, choices=InputMethod.choices, default=InputMethod.KEYBOARD
+    )
+    attempt_number = models.PositiveIntegerField(help_text="This learner's nth try of it.")
+    hints_used = models.PositiveSmallIntegerField(default=0)
+    confidence = models.PositiveSmallIntegerField(null=True, blank=True)
+    xp = models.PositiveIntegerField(default=0)
+    # NULL, not "": unique only among answers that carry a key.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["exercise", "created_at"]),
+            models.Index(fields=["session", "plan_index"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="attempt_idempotency_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=1), name="attempt_score_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True) | Q(confidence__gte=1, confidence__lte=5),
+                name="attempt_confidence_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.pk}: {'right' if self.is_correct else 'wrong'}"
+
+
+class ExerciseProgress(models.Model):
+    """What one learner knows of one exercise; locked and updated by each of her answers."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_progress"
+    )
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="progress")
+    attempts = models.PositiveIntegerField(default=0)
+    correct = models.PositiveIntegerField(default=0)
+    current_streak = models.PositiveIntegerField(default=0)
+    best_streak = models.PositiveIntegerField(default=0)
+    average_response_ms = models.PositiveIntegerField(null=True, blank=True)
+    best_response_ms = models.PositiveIntegerField(null=True, blank=True)
+    last_response_ms = models.PositiveIntegerField(null=True, blank=True)
+    # The last five attempts, newest last: [{"correct": bool, "ms": int}, ...].
+    recent = models.JSONField(default=list)
+    hints_used = models.PositiveIntegerField(default=0)
+    mastery = models.FloatField(default=0.0)
+    fluency_level = models.CharField(
+        max_length=12, choices=FluencyLevel.choices, default=FluencyLevel.NOT_STARTED
+    )
+    card = models.JSONField(default=dict, help_text="The FSRS card (py-fsrs Card.to_dict()).")
+    due_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "exercise"], name="progress_unique"),
+            models.CheckConstraint(
+                condition=Q(correct__lte=models.F("attempts")), name="progress_correct_lte_attempts"
+            ),
+        ]
+        # "What is due now" for a learner is one range scan of this index.
+        indexes = [models.Index(fields=["user", "due_at"], name="progress_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} × exercise {self.exercise_id}: {self.mastery:.2f}"
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.attempts if self.attempts else None
+
+
+class LessonProgress(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    times_completed = models.PositiveIntegerField(default=0)
+    best_accuracy = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="lesson_progress_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} × lesson {self.lesson_id}"
+
+
+class UnitProgress(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_progress"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="progress")
+    attempts = models.PositiveIntegerField(default=0)
+    correct = models.PositiveIntegerField(default=0)
+    # Sum of the learner's mastery over the unit's exercises, kept by adding each answer's change.
+    mastery_sum = models.FloatField(default=0.0)
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="unit_progress_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} × unit {self.unit_id}"
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.attempts if self.attempts else None
+
+
+class TrackProgress(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="track_progress"
+    )
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="progress")
+    attempts = models.PositiveIntegerField(default=0)
+    correct = models.PositiveIntegerField(default=0)
+    xp = models.PositiveIntegerField(default=0)
+    lessons_completed = models.PositiveIntegerField(default=0)
+    units_completed = models.PositiveIntegerField(default=0)
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "track"], name="track_progress_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} × track {self.track_id}"
+
+
+class SkillRating(models.Model):
+    """Elo-style ability of a learner on a track (adaptive selection)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skill_ratings"
+    )
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="skill_ratings")
+    rating = models.FloatField(default=1000.0)
+    answers = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "track"], name="skill_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on track {self.track_id}: {self.rating:.0f}"

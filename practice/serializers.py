@@ -1,0 +1,200 @@
+"""Shapes of practice data on the API; validation only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from curriculum.models import Exercise
+
+from .models import FluencyLevel, InputMethod, PracticeSession
+
+MAX_RESPONSE_LENGTH = 500
+# An hour: anything longer is a tab left open, not a response time.
+MAX_RESPONSE_MS = 60 * 60 * 1000
+
+
+class SessionStartSerializer(serializers.Serializer[Any]):
+    mode = serializers.ChoiceField(choices=PracticeSession.Mode.choices)
+    lesson = serializers.IntegerField(required=False, min_value=1)
+    unit = serializers.IntegerField(required=False, min_value=1)
+    track = serializers.IntegerField(required=False, min_value=1)
+    size = serializers.IntegerField(required=False, min_value=1, max_value=100)
+    seconds = serializers.IntegerField(
+        required=False, min_value=10, max_value=3600, help_text="Drill length."
+    )
+    per_question_seconds = serializers.IntegerField(required=False, min_value=5, max_value=3600)
+    placement = serializers.BooleanField(default=False, help_text="A quiz that places the learner.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        needs = {"lesson": ["lesson"], "drill": ["track"], "quiz": ["track", "unit"]}
+        wanted = needs.get(attrs["mode"], [])
+        if wanted and not any(attrs.get(name) for name in wanted):
+            raise serializers.ValidationError(
+                {wanted[0]: [f"A {attrs['mode']} session needs a {' or a '.join(wanted)}."]}
+            )
+        return attrs
+
+
+class PlainExerciseSerializer(serializers.Serializer[Any]):
+    """The question as the learner sees it: never the answer."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Exercise.Kind.choices)
+    prompt = serializers.CharField()
+    options = serializers.ListField(child=serializers.DictField(), help_text="[{index, text}]")
+    answer_unit = serializers.CharField()
+    operand1 = serializers.IntegerField(allow_null=True)
+    operation = serializers.CharField()
+    operand2 = serializers.IntegerField(allow_null=True)
+    operation2 = serializers.CharField()
+    operand3 = serializers.IntegerField(allow_null=True)
+    hint_count = serializers.IntegerField()
+    hints_used = serializers.IntegerField()
+    requeued = serializers.BooleanField(help_text="Asked again after a wrong answer.")
+
+
+class SummarySerializer(serializers.Serializer[Any]):
+    answered = serializers.IntegerField()
+    correct = serializers.IntegerField()
+    accuracy = serializers.FloatField(allow_null=True)
+    score_percent = serializers.FloatField(allow_null=True)
+    average_response_ms = serializers.IntegerField(allow_null=True)
+    xp = serializers.IntegerField()
+    mastery_gained = serializers.FloatField()
+    facts_mastered = serializers.IntegerField()
+    active_seconds = serializers.IntegerField()
+
+
+class SessionSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    mode = serializers.ChoiceField(choices=PracticeSession.Mode.choices)
+    status = serializers.ChoiceField(choices=PracticeSession.Status.choices)
+    track = serializers.IntegerField(allow_null=True)
+    unit = serializers.IntegerField(allow_null=True)
+    lesson = serializers.IntegerField(allow_null=True)
+    position = serializers.IntegerField(help_text="Questions answered so far in this plan.")
+    total = serializers.IntegerField(help_text="Questions in the plan (grows when re-asked).")
+    time_left_seconds = serializers.IntegerField(allow_null=True, help_text="Drills only.")
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    current = PlainExerciseSerializer(allow_null=True)
+    summary = SummarySerializer()
+
+
+class SessionFinishSerializer(serializers.Serializer[Any]):
+    abandon = serializers.BooleanField(default=False)
+
+
+class AnswerInputSerializer(serializers.Serializer[Any]):
+    exercise = serializers.IntegerField(min_value=1)
+    response = serializers.CharField(
+        max_length=MAX_RESPONSE_LENGTH, allow_blank=True, trim_whitespace=False
+    )
+    response_ms = serializers.IntegerField(min_value=1, max_value=MAX_RESPONSE_MS)
+    input_method = serializers.ChoiceField(
+        choices=InputMethod.choices, default=InputMethod.KEYBOARD
+    )
+    confidence = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5)
+
+
+class AnswerOutputSerializer(serializers.Serializer[Any]):
+    attempt = serializers.IntegerField()
+    correct = serializers.BooleanField()
+    score = serializers.FloatField()
+    interpreted_as = serializers.CharField(help_text="What the response was read as.")
+    feedback = serializers.CharField()
+    explanation = serializers.CharField()
+    option_explanation = serializers.CharField(help_text="The chosen option's explanation.")
+    xp = serializers.IntegerField()
+    hints_used = serializers.IntegerField()
+    mastery = serializers.FloatField(allow_null=True)
+    fluency_level = serializers.ChoiceField(choices=FluencyLevel.choices, allow_null=True)
+    next_review_at = serializers.DateTimeField(allow_null=True)
+    unit_completed = serializers.BooleanField()
+    replayed = serializers.BooleanField(help_text="True when this is a retried request's result.")
+    session = SessionSerializer()
+
+
+class HintInputSerializer(serializers.Serializer[Any]):
+    exercise = serializers.IntegerField(min_value=1)
+
+
+class HintOutputSerializer(serializers.Serializer[Any]):
+    order = serializers.IntegerField()
+    text = serializers.CharField()
+    hints_used = serializers.IntegerField()
+    hints_left = serializers.IntegerField()
+
+
+class LearnerQuerySerializer(serializers.Serializer[Any]):
+    learner = serializers.IntegerField(
+        required=False, min_value=1, help_text="A linked learner's id (parents); default: me."
+    )
+
+
+OPERATION_ALIASES = {"+": "+", "-": "−", "−": "−", "*": "×", "x": "×", "×": "×", "/": "÷", "÷": "÷"}
+
+
+class GridQuerySerializer(LearnerQuerySerializer):
+    operation = serializers.CharField(default="×", help_text="+ − × ÷ (or + - * /)")
+
+    def validate_operation(self, value: str) -> str:
+        operation = OPERATION_ALIASES.get(value.strip())
+        if operation is None:
+            raise serializers.ValidationError("Use one of + − × ÷.")
+        return operation
+
+
+class GridCellSerializer(serializers.Serializer[Any]):
+    exercise = serializers.IntegerField()
+    operand1 = serializers.IntegerField()
+    operand2 = serializers.IntegerField()
+    mastery = serializers.FloatField()
+    fluency_level = serializers.ChoiceField(choices=FluencyLevel.choices)
+    attempts = serializers.IntegerField()
+    accuracy = serializers.FloatField(allow_null=True)
+    last_response_ms = serializers.IntegerField(allow_null=True)
+
+
+class GridSerializer(serializers.Serializer[Any]):
+    track = serializers.IntegerField()
+    operation = serializers.CharField()
+    cells = GridCellSerializer(many=True)
+
+
+class LessonStateSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    order = serializers.IntegerField()
+    unlocked = serializers.BooleanField()
+    completed = serializers.BooleanField()
+    best_accuracy = serializers.FloatField(allow_null=True)
+
+
+class UnitStateSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    order = serializers.IntegerField()
+    mastery = serializers.FloatField()
+    accuracy = serializers.FloatField(allow_null=True)
+    completed = serializers.BooleanField()
+    lessons = LessonStateSerializer(many=True)
+
+
+class TrackProgressSerializer(serializers.Serializer[Any]):
+    track = serializers.IntegerField()
+    title = serializers.CharField()
+    unlocked = serializers.BooleanField()
+    completed = serializers.BooleanField()
+    attempts = serializers.IntegerField()
+    accuracy = serializers.FloatField(allow_null=True)
+    xp = serializers.IntegerField()
+    lessons_completed = serializers.IntegerField()
+    units_completed = serializers.IntegerField()
+    units = UnitStateSerializer(many=True, required=False)
+
+
+class ReviewCountSerializer(serializers.Serializer[Any]):
+    due = serializers.IntegerField()

@@ -1,0 +1,378 @@
+"""One answer, from the learner's response to every row it changes, in one transaction.
+
+Read top to bottom, this is the answer hot path of ARCHITECTURE.md. Lock order is fixed —
+session, then the learner's exercise progress — and the shared counters (unit, track) move with
+`F()`, so concurrent answers of one learner never lose an update. The number of queries does not
+depend on the learner's history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from calcuingo.exceptions import ApplicationError
+from curriculum import grading
+from curriculum.models import Exercise, Hint
+
+from ..mastery import assess, push_recent
+from ..models import (
+    Attempt,
+    ExerciseProgress,
+    PracticeSession,
+    SkillRating,
+    TrackProgress,
+    UnitProgress,
+)
+from ..scheduling import rating_for, review
+from .progress import unit_check_completion
+from .sessions import MAX_REQUEUES_PER_EXERCISE, drill_time_left, finish_locked
+
+BASE_XP = 10
+XP_PER_DIFFICULTY = 2
+HINT_XP_PENALTY = 3
+MIN_XP_WITH_HINTS = 2
+ELO_K = 24.0
+
+
+@dataclass
+class AnswerResult:
+    attempt: Attempt
+    session: PracticeSession
+    progress: ExerciseProgress | None
+    replayed: bool = False
+    mastery_before: float = 0.0
+    newly_mastered: bool = False
+    unit_completed: bool = False
+    explanation: str = ""
+    option_explanation: str = ""
+    correct_answer: str = ""
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def fingerprint(**body: Any) -> str:
+    """A digest of what was sent, to tell a retry from a different answer under the same key."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def answer_xp(*, correct: bool, score: float, difficulty: int, hints_used: int) -> int:
+    """XP for one answer: more for harder exercises, less for each hint used."""
+    if not correct:
+        return 0
+    xp = round((BASE_XP + XP_PER_DIFFICULTY * (difficulty - 1)) * score)
+    if hints_used:
+        xp = max(MIN_XP_WITH_HINTS, xp - HINT_XP_PENALTY * hints_used)
+    return xp
+
+
+def variant_values(exercise: Exercise, seed: str) -> dict[str, int]:
+    return grading.variant_for(exercise.parameters, seed) if exercise.parameters else {}
+
+
+def _replay(*, user: User, key: str, print_: str) -> AnswerResult | None:
+    previous = (
+        Attempt.objects.select_related("session", "exercise")
+        .filter(user=user, idempotency_key=key)
+        .first()
+    )
+    if previous is None:
+        return None
+    if previous.request_fingerprint != print_:
+        raise ApplicationError(
+            "This idempotency key was already used for a different answer.",
+            status=409,
+            code="idempotency_conflict",
+        )
+    progress = ExerciseProgress.objects.filter(user=user, exercise=previous.exercise_id).first()
+    return AnswerResult(
+        attempt=previous,
+        session=previous.session,
+        progress=progress,
+        replayed=True,
+        explanation=previous.exercise.explanation,
+    )
+
+
+def _check_current(session: PracticeSession, exercise_id: int) -> dict[str, Any]:
+    if not session.is_open:
+        raise ApplicationError("This session is finished.", code="finished", status=409)
+    if session.status == PracticeSession.Status.PAUSED:
+        raise ApplicationError("This session is paused: resume it first.", code="paused")
+    item = session.current_item()
+    if item is None:
+        raise ApplicationError("This session has no question left.", code="finished", status=409)
+    if item["exercise"] != exercise_id:
+        in_plan = any(entry["exercise"] == exercise_id for entry in session.plan)
+        raise ApplicationError(
+            "This is not the current question of the session."
+            if in_plan
+            else "This exercise is not part of this session.",
+            field="exercise",
+            code="not_current" if in_plan else "not_in_session",
+        )
+    left = drill_time_left(session)
+    if left is not None and left <= 0:
+        raise ApplicationError("Time is up for this drill.", code="time_up", status=409)
+    return item
+
+
+@transaction.atomic
+def answer_submit(
+    *,
+    user: User,
+    session: PracticeSession,
+    exercise_id: int,
+    response: str,
+    response_ms: int,
+    input_method: str = "keyboard",
+    confidence: int | None = None,
+    idempotency_key: str | None = None,
+) -> AnswerResult:
+    """Judge the learner's answer to the session's current question and record everything."""
+    print_ = fingerprint(
+        session=session.pk,
+        exercise=exercise_id,
+        response=response,
+        response_ms=response_ms,
+        input_method=input_method,
+        confidence=confidence,
+    )
+    # 1. Lock the session: answers within one session are taken one at a time, in order.
+    session = PracticeSession.objects.select_for_update().get(pk=session.pk)
+    if idempotency_key:
+        replay = _replay(user=user, key=idempotency_key, print_=print_)
+        if replay is not None:
+            return replay
+    item = _check_current(session, exercise_id)
+    exercise = Exercise.objects.select_related("lesson__unit").get(pk=exercise_id)
+
+    # 2. Judge: pure code, bounded in time, no queries.
+    values = variant_values(exercise, item["seed"])
+    spec = exercise.grading_spec()
+    verdict = grading.grade(exercise.kind, spec, response, values=values)
+    hints_used = int(item.get("hints", 0))
+    timed = exercise.kind == Exercise.Kind.FACT
+    now = timezone.now()
+
+    # 3. The learner's progress on this exercise, locked (second in the lock order).
+    progress, _ = ExerciseProgress.objects.select_for_update().get_or_create(
+        user=user, exercise=exercise
+    )
+    mastery_before = progress.mastery
+    was_mastered = progress.fluency_level == "mastered"
+    xp = answer_xp(
+        correct=verdict.correct,
+        score=verdict.score,
+        difficulty=exercise.difficulty,
+        hints_used=hints_used,
+    )
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                user=user,
+                session=session,
+                exercise=exercise,
+                plan_index=session.position,
+                response=response,
+                interpreted_as=verdict.interpreted_as,
+                is_correct=verdict.correct,
+                score=verdict.score,
+                feedback=verdict.feedback,
+                response_ms=response_ms,
+                input_method=input_method,
+                attempt_number=progress.attempts + 1,
+                hints_used=hints_used,
+                confidence=confidence,
+                xp=xp,
+                idempotency_key=idempotency_key or None,
+                request_fingerprint=print_,
+                created_at=now,
+            )
+    except IntegrityError:
+        # The same key raced in through another session's lock: the first answer stands.
+        replay = _replay(user=user, key=idempotency_key or "", print_=print_)
+        if replay is None:
+            raise
+        return replay
+
+    _progress_record(
+        progress,
+        correct=verdict.correct,
+        response_ms=response_ms,
+        hints_used=hints_used,
+        timed=timed,
+        now=now,
+    )
+
+    # 4. Session: counters, and in a lesson a wrong answer comes back at the end.
+    session.answered += 1
+    session.correct += int(verdict.correct)
+    session.total_response_ms += response_ms
+    session.hints_used += hints_used
+    session.xp_earned += xp
+    session.mastery_gained += progress.mastery - mastery_before
+    newly_mastered = timed and not was_mastered and progress.fluency_level == "mastered"
+    session.facts_mastered += int(newly_mastered)
+    session.position += 1
+    if (
+        not verdict.correct
+        and session.mode == PracticeSession.Mode.LESSON
+        and sum(1 for entry in session.plan if entry["exercise"] == exercise.pk)
+        <= MAX_REQUEUES_PER_EXERCISE
+    ):
+        session.plan = [*session.plan, {**item, "requeued": True, "hints": 0}]
+    session.save(
+        update_fields=[
+            "answered",
+            "correct",
+            "total_response_ms",
+            "hints_used",
+            "xp_earned",
+            "mastery_gained",
+            "facts_mastered",
+            "position",
+            "plan",
+        ]
+    )
+
+    # 5. Unit and track counters (shared across sessions: F(), never read-modify-write).
+    unit = exercise.lesson.unit
+    _counters_bump(
+        user=user,
+        unit_id=unit.pk,
+        track_id=unit.track_id,
+        correct=verdict.correct,
+        xp=xp,
+        mastery_delta=progress.mastery - mastery_before,
+    )
+    _skill_update(user=user, track_id=unit.track_id, exercise=exercise, score=verdict.score)
+    unit_completed = unit_check_completion(user=user, unit=unit)
+
+    # Call points, same transaction, when those apps land:
+    #   gamification.services.answer_recorded(user=..., attempt=attempt) — XP ledger, streak,
+    #   achievements whose criteria this answer can move;
+    #   analytics.services.answer_recorded(attempt=attempt) — daily summary upsert, event.
+
+    if session.position >= len(session.plan):
+        finish_locked(session)
+
+    option_explanation = getattr(verdict, "explanation", "") or ""
+    return AnswerResult(
+        attempt=attempt,
+        session=session,
+        progress=progress,
+        mastery_before=mastery_before,
+        newly_mastered=newly_mastered,
+        unit_completed=unit_completed,
+        explanation=grading.render_template(exercise.explanation, values)
+        if values
+        else exercise.explanation,
+        option_explanation=option_explanation,
+    )
+
+
+def _progress_record(
+    progress: ExerciseProgress,
+    *,
+    correct: bool,
+    response_ms: int,
+    hints_used: int,
+    timed: bool,
+    now: Any,
+) -> None:
+    """Counts, streaks, times, mastery, fluency and the FSRS review, on the locked row."""
+    previous_total = (progress.average_response_ms or 0) * progress.attempts
+    progress.attempts += 1
+    progress.correct += int(correct)
+    progress.current_streak = progress.current_streak + 1 if correct else 0
+    progress.best_streak = max(progress.best_streak, progress.current_streak)
+    progress.average_response_ms = round((previous_total + response_ms) / progress.attempts)
+    if correct:
+        progress.best_response_ms = min(progress.best_response_ms or response_ms, response_ms)
+    progress.last_response_ms = response_ms
+    progress.hints_used += hints_used
+    progress.recent = push_recent(progress.recent, correct=correct, ms=response_ms)
+    assessed = assess(progress.recent, timed=timed)
+    progress.mastery = assessed.value
+    progress.fluency_level = assessed.fluency_level
+    rating = rating_for(
+        correct=correct, hints_used=hints_used, response_ms=response_ms, timed=timed
+    )
+    progress.card, progress.due_at = review(
+        progress.card, rating=rating, at=now, card_id=progress.pk
+    )
+    progress.last_attempt_at = now
+    progress.save()
+
+
+def _counters_bump(
+    *, user: User, unit_id: int, track_id: int, correct: bool, xp: int, mastery_delta: float
+) -> None:
+    unit_rows = UnitProgress.objects.filter(user=user, unit_id=unit_id).update(
+        attempts=F("attempts") + 1,
+        correct=F("correct") + int(correct),
+        mastery_sum=F("mastery_sum") + mastery_delta,
+    )
+    if not unit_rows:
+        UnitProgress.objects.get_or_create(user=user, unit_id=unit_id)
+        UnitProgress.objects.filter(user=user, unit_id=unit_id).update(
+            attempts=F("attempts") + 1,
+            correct=F("correct") + int(correct),
+            mastery_sum=F("mastery_sum") + mastery_delta,
+        )
+    track_rows = TrackProgress.objects.filter(user=user, track_id=track_id).update(
+        attempts=F("attempts") + 1, correct=F("correct") + int(correct), xp=F("xp") + xp
+    )
+    if not track_rows:
+        TrackProgress.objects.get_or_create(user=user, track_id=track_id)
+        TrackProgress.objects.filter(user=user, track_id=track_id).update(
+            attempts=F("attempts") + 1, correct=F("correct") + int(correct), xp=F("xp") + xp
+        )
+
+
+def _skill_update(*, user: User, track_id: int, exercise: Exercise, score: float) -> None:
+    """Move the learner's Elo ability towards what this answer shows.
+
+    Only the learner's own row changes; the exercise's difficulty is recalibrated in batch
+    (`practice.services.adaptive.difficulty_calibrate`), never by locking a shared row here.
+    """
+    skill, _ = SkillRating.objects.get_or_create(user=user, track_id=track_id)
+    expected = 1.0 / (1.0 + 10 ** ((exercise.difficulty_rating - skill.rating) / 400.0))
+    SkillRating.objects.filter(pk=skill.pk).update(
+        rating=F("rating") + ELO_K * (score - expected), answers=F("answers") + 1
+    )
+
+
+@transaction.atomic
+def hint_request(*, session: PracticeSession, exercise_id: int) -> Hint:
+    """The next hint of the current question; each one used lowers the answer's XP."""
+    session = PracticeSession.objects.select_for_update().get(pk=session.pk)
+    item = _check_current(session, exercise_id)
+    used = int(item.get("hints", 0))
+    wrong_so_far = (
+        ExerciseProgress.objects.filter(user_id=session.user_id, exercise_id=exercise_id)
+        .values_list(F("attempts") - F("correct"), flat=True)
+        .first()
+        or 0
+    )
+    hints = list(Hint.objects.filter(exercise_id=exercise_id).order_by("order"))
+    if used >= len(hints):
+        raise ApplicationError("There are no more hints for this question.", code="no_more_hints")
+    hint = hints[used]
+    if hint.unlock_after_attempts > wrong_so_far:
+        raise ApplicationError(
+            "Try once more before asking for the next hint.", code="hint_locked", status=403
+        )
+    plan = list(session.plan)
+    plan[session.position] = {**item, "hints": used + 1}
+    session.plan = plan
+    session.save(update_fields=["plan"])
+    return hint
