@@ -50,11 +50,17 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
+class ConflictErrorSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
 class Conflict(serializers.Serializer[Any]):
     """A 409: the request conflicts with what already happened (documented shape)."""
 
     type = serializers.CharField()
-    errors = serializers.ListField(child=serializers.DictField())
+    errors = ConflictErrorSerializer(many=True)  # type: ignore[assignment]
 
 
 def present_exercise(session: PracticeSession) -> dict[str, Any] | None:

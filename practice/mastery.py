@@ -72,4 +72,5 @@ def assess(recent: list[RecentAttempt], *, timed: bool) -> Mastery:
 
 
 def push_recent(recent: list[RecentAttempt], *, correct: bool, ms: int) -> list[RecentAttempt]:
-    return [*recent, {"correct": correct, "ms": ms}][-RECENT_WINDOW:]
+    latest: RecentAttempt = {"correct": correct, "ms": ms}
+    return [*recent, latest][-RECENT_WINDOW:]

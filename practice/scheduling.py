@@ -36,6 +36,6 @@ def review(
     card_data: dict[str, Any], *, rating: Rating, at: datetime, card_id: int
 ) -> tuple[dict[str, Any], datetime]:
     """Review the stored card; return the new card and when it is due."""
-    card = Card.from_dict(card_data) if card_data else Card(card_id=card_id, due=at)  # type: ignore[arg-type]
+    card = Card.from_dict(card_data) if card_data else Card(card_id=card_id, due=at)
     reviewed, _log = scheduler().review_card(card, rating, review_datetime=at)
     return reviewed.to_dict(), reviewed.due
