@@ -386,4 +386,4 @@ LOGGING = {
 
 # --- Demo -----------------------------------------------------------------------------------
 # What `manage.py load_demo` installs, in order; each loader is idempotent and returns what it made.
-DEMO_LOADERS = ["accounts.demo.load"]
+DEMO_LOADERS = ["curriculum.demo.load", "accounts.demo.load"]

@@ -323,3 +323,16 @@ class Hint(models.Model):
 
     def __str__(self) -> str:
         return f"Hint {self.order} of exercise {self.exercise_id}"
+
+    def clean(self) -> None:
+        """A hint of a parametrised exercise must render for its variants, like the prompt."""
+        super().clean()
+        exercise = self.exercise if self.exercise_id else None
+        if exercise is None or not exercise.parameters:
+            return
+        for index in range(3):
+            try:
+                values = grading.variant_for(exercise.parameters, f"validate:{index}")
+                grading.render_template(self.text, values)
+            except grading.SpecError as exc:
+                raise ValidationError({"text": str(exc)}) from exc

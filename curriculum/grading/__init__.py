@@ -51,12 +51,20 @@ prompts with ``render_template(prompt, values)`` and grade with ``grade(..., val
 Also: ``equivalent(expected, given) -> bool`` and ``preview(raw, variables) -> PreviewResult``
 (LaTeX or an error with its 0-based position) for ``POST /api/v1/math/preview``, and
 ``fact_variants`` for generating fact exercises.
+
+A Verdict's ``interpreted_as`` is LaTeX for expressions and plain text for the other kinds.
+
+Modules: ``mathparse`` (the whitelisting parser; learner text never reaches Python or
+sympy's string parser), ``display`` (LaTeX, plain text, SymPy objects, preview),
+``equivalence`` (bounded numeric equivalence), ``numbers`` (learner numbers), ``templates``
+(parameters, variants, ``{...}`` templates, fact pairs) and ``kinds`` (per-kind grading).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from curriculum.grading.display import PreviewResult, preview, to_latex, to_sympy, to_text
 from curriculum.grading.equivalence import Outcome, compare
 from curriculum.grading.errors import SpecError, TemplateError
 from curriculum.grading.kinds import (
@@ -72,13 +80,7 @@ from curriculum.grading.kinds import (
     normalise_text,
     validate_spec,
 )
-from curriculum.grading.mathparse import (
-    MathSyntaxError,
-    ParsedExpression,
-    PreviewResult,
-    parse,
-    preview,
-)
+from curriculum.grading.mathparse import MathSyntaxError, ParsedExpression, parse
 from curriculum.grading.templates import (
     arithmetic_value,
     canonical_operation,
@@ -116,6 +118,9 @@ __all__ = [
     "preview",
     "render_spec",
     "render_template",
+    "to_latex",
+    "to_sympy",
+    "to_text",
     "validate_spec",
     "variant_for",
 ]

@@ -15,11 +15,16 @@ with mpmath at 30 significant digits, at a handful of pseudo-random sample point
 Semantics (documented choice for branch questions): values are principal-branch complex
 numbers. The *expected* answer decides the domain: a point counts when the expected answer is
 finite and real there, and the learner's answer must then be real and agree to ~12 digits.
-So `ln(x^2)` is accepted for `2 ln(x)` (they agree wherever 2 ln(x) is real) but `2 ln(x)` is
-rejected for `ln(x^2)` (undefined on negatives where ln(x^2) is real); `ln(x)` is accepted for
-`ln(x)` but not for `ln|x|`. If the expected answer is real at too few points (e.g. sqrt(x - 9)
-on our sample range), finite complex points are used instead. Real infinities (`oo`) compare
-equal only to the same infinity.
+So when the answer is `2 ln(x)`, `ln(x^2)` is accepted (they agree wherever 2 ln(x) is real);
+when the answer is `ln(x^2)`, `2 ln(x)` is rejected (not real on the negatives, where ln(x^2)
+is). Likewise `ln|x|` is accepted for the answer `ln(x)`, but `ln(x)` is rejected for `ln|x|`.
+If the expected answer is real at too few points (e.g. sqrt(x - 9) on our sample range),
+finite complex points are used instead. Real infinities (`oo`) compare equal only to the same
+infinity. Variables are sampled as non-integer reals, so expressions that only make sense for
+whole numbers (`(-1)^n` versus `cos(pi n)`) are compared as complex functions. A decimal
+approximation of an irrational answer is only accepted to about 12 significant digits.
+
+mpmath is SymPy's own dependency; each thread gets a private context (see `_context`).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ _DIGITS = 30
 _REL_TOL = 1e-12
 _ABS_TOL = 1e-20
 _LARGEST = 1e300
+_TINY = 1e-250
 _LOG_LARGEST = 690.0  # ln(1e300); exp beyond this would exceed _LARGEST
 _TARGET_POINTS = 8
 _MIN_POINTS = 4
@@ -132,6 +138,11 @@ class _Evaluator:
             return value  # a real infinity typed as `oo`
         if abs(value) > _LARGEST:
             raise _Undefined
+        # mpmath's exponents are unbounded, and arithmetic mixing 1 with 1e-400000000 costs
+        # time proportional to the gap: flush negligible parts to zero to keep every step cheap.
+        real, imag = value.real, value.imag
+        if (real and abs(real) < _TINY) or (imag and abs(imag) < _TINY):
+            value = ctx.mpc(0 if abs(real) < _TINY else real, 0 if abs(imag) < _TINY else imag)
         return value
 
     def _finite(self, value: Any) -> Any:
@@ -144,7 +155,7 @@ class _Evaluator:
             raise _OutOfTime
         ctx = self.ctx
         if node.rational is not None:
-            return self._mpc(node.rational)
+            return self._checked(self._mpc(node.rational))
         if isinstance(node, Num):  # pragma: no cover - numbers always carry `rational`
             return self._mpc(node.value)
         if isinstance(node, Var):
@@ -203,6 +214,8 @@ class _Evaluator:
         log_result = exponent * ctx.log(base)
         if log_result.real > _LOG_LARGEST:
             raise _Undefined
+        if log_result.real < -_LOG_LARGEST:
+            return ctx.mpc(0)  # below 1e-300: zero for our purposes, and cheap
         return self._checked(ctx.exp(log_result))
 
     def _call(self, node: Call, env: dict[str, Any]) -> Any:
@@ -221,7 +234,7 @@ class _Evaluator:
         elif name == "exp":
             if z.real > _LOG_LARGEST:
                 raise _Undefined
-            result = ctx.exp(z)
+            result = ctx.mpc(0) if z.real < -_LOG_LARGEST else ctx.exp(z)
         elif name in ("ln", "log"):
             if z == 0:
                 raise _Undefined

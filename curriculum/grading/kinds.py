@@ -14,8 +14,9 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeGuard
 
+from curriculum.grading.display import to_latex
 from curriculum.grading.equivalence import Outcome, compare, compare_up_to_constant
 from curriculum.grading.errors import SpecError, TemplateError
 from curriculum.grading.mathparse import (
@@ -23,11 +24,13 @@ from curriculum.grading.mathparse import (
     FUNCTION_NAMES,
     MathSyntaxError,
     ParsedExpression,
+    greek_name,
     parse,
 )
 from curriculum.grading.numbers import (
     NumberFormatError,
     format_number,
+    looks_like_calculation,
     normalise_unit,
     read_bare_number,
     read_number,
@@ -79,7 +82,7 @@ def _wrong(feedback: str, interpreted_as: str = "", explanation: str = "") -> Ve
     return Verdict(False, 0.0, interpreted_as, feedback, explanation)
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -132,16 +135,16 @@ def _compile_multiple_choice(spec: Mapping[str, Any]) -> _Choice:
         errors["correct"] = (
             f"The correct option must be one of the options: 0 to {len(raw_options) - 1}."
         )
-    if errors:
+    if errors or not _is_int(correct):
         raise SpecError(errors)
-    return _Choice(tuple(options), int(correct))
+    return _Choice(tuple(options), correct)
 
 
 def _grade_multiple_choice(spec: _Choice, response: Any) -> Verdict:
     index: int | None = None
-    if _is_int(response):
-        index = int(response)
-    elif isinstance(response, str) and re.fullmatch(r"\s*\d{1,4}\s*", response):
+    if _is_int(response) or (
+        isinstance(response, str) and re.fullmatch(r"\s*\d{1,4}\s*", response)
+    ):
         index = int(response)
     if index is None or not 0 <= index < len(spec.options):
         return _wrong("Choose one of the options.")
@@ -183,7 +186,7 @@ def _compile_numeric(spec: Mapping[str, Any]) -> _Numeric:
     errors: dict[str, str] = {}
     value = Fraction(0)
     if "value" not in spec:
-        errors["value"] = "Give the expected number, e.g. \"1/2\" or 0.5."
+        errors["value"] = 'Give the expected number, e.g. "1/2" or 0.5.'
     else:
         try:
             value = _spec_number(spec["value"])
@@ -195,12 +198,14 @@ def _compile_numeric(spec: Mapping[str, Any]) -> _Numeric:
     units: tuple[str, ...] = ()
     if isinstance(raw_units, str) and raw_units.strip():
         units = (raw_units.strip(),)
-    elif isinstance(raw_units, list) and raw_units and all(
-        isinstance(unit, str) and unit.strip() for unit in raw_units
+    elif (
+        isinstance(raw_units, list)
+        and raw_units
+        and all(isinstance(unit, str) and unit.strip() for unit in raw_units)
     ):
         units = tuple(unit.strip() for unit in raw_units)
     elif raw_units not in (None, "", []):
-        errors["unit"] = "The unit must be text like \"cm\" or a list of spellings."
+        errors["unit"] = 'The unit must be text like "cm" or a list of spellings.'
     unit_required = spec.get("unit_required", False)
     if not isinstance(unit_required, bool):
         errors["unit_required"] = "unit_required must be true or false."
@@ -222,6 +227,8 @@ def _grade_numeric(spec: _Numeric, response: Any) -> Verdict:
         elif normalise_unit(typed.unit) not in {normalise_unit(unit) for unit in spec.units}:
             return _wrong(f"The unit should be {spec.units[0]}.", shown)
     elif typed.unit is not None:
+        if looks_like_calculation(_as_text(response)):
+            return _wrong("Type a single number (like 0.5, 1/2 or 2 1/2), not a calculation.")
         return _wrong("This answer has no unit: type just the number.", shown)
     allowed = max(spec.abs_tol, spec.rel_tol * abs(spec.value))
     if abs(typed.value - spec.value) <= allowed:
@@ -234,9 +241,14 @@ def _grade_numeric(spec: _Numeric, response: Any) -> Verdict:
 # --------------------------------------------------------------------------------------------
 
 
+# Dashes a keyboard, a phone or a word processor may produce for "minus" all read as "-".
+_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-"})
+
+
 def normalise_text(text: str) -> str:
-    """NFKC, casefold, collapse runs of whitespace, strip."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """NFKC, minus signs as "-", casefold, collapse runs of whitespace, strip."""
+    folded = unicodedata.normalize("NFKC", text).translate(_MINUS_SIGNS).casefold()
+    return " ".join(folded.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +362,7 @@ def _grade_fact(spec: _Fact, response: Any) -> Verdict:
 # Expressions
 # --------------------------------------------------------------------------------------------
 
-_VARIABLE_NAME = re.compile(r"[A-Za-z]+|[α-ωϕϑ]")
+_VARIABLE_NAME = re.compile(r"[A-Za-z]+|[α-ορσ-ωϕϑ]")  # Greek letters except π and ς
 # When an antiderivative is written with its constant and variables are not declared, C is
 # taken as the constant rather than as a variable.
 _CONVENTIONAL_CONSTANTS = frozenset({"C"})
@@ -381,7 +393,9 @@ def _compile_expression(spec: Mapping[str, Any]) -> _Expression:
             if clashes:
                 errors["variables"] = f"'{clashes[0]}' is a function or constant name."
             else:
-                declared = frozenset(raw_variables)
+                declared = frozenset(
+                    greek_name(name) if not name.isascii() else name for name in raw_variables
+                )
     up_to_constant = spec.get("up_to_constant", False)
     if not isinstance(up_to_constant, bool):
         errors["up_to_constant"] = "up_to_constant must be true or false."
@@ -417,8 +431,8 @@ def _grade_expression(spec: _Expression, response: Any) -> Verdict:
     try:
         given = parse(text, spec.variables | spec.expected.symbols)
     except MathSyntaxError as exc:
-        return _wrong(f"I couldn't read that: {exc.message} (at character {exc.position + 1}).")
-    shown = given.latex()
+        return _wrong(f"{exc.message} (at character {exc.position + 1}).")
+    shown = to_latex(given.node)
     expected = spec.expected
     if spec.up_to_constant:
         outcome = compare_up_to_constant(
@@ -437,7 +451,9 @@ def _grade_expression(spec: _Expression, response: Any) -> Verdict:
     extra = given.symbols - expected.symbols - spec.variables
     if extra and not spec.up_to_constant:
         verb = "is" if len(extra) == 1 else "are"
-        return _wrong(f"Your answer uses {_names(extra)}, which {verb} not in this question.", shown)
+        return _wrong(
+            f"Your answer uses {_names(extra)}, which {verb} not in this question.", shown
+        )
     return _wrong(NOT_QUITE, shown)
 
 
@@ -477,6 +493,8 @@ def _as_text(response: Any) -> str:
         return response
     if response is None or isinstance(response, bool):
         return ""
+    if isinstance(response, int) and response.bit_length() > 1000:
+        return "9" * 1000  # str() refuses huge ints; this reads as "too long" everywhere
     if isinstance(response, int | float | Fraction):
         return str(response)
     return ""
@@ -514,7 +532,7 @@ def grade(
     compiled = _compile(kind, spec)
     try:
         return _GRADERS[kind](compiled, response)
-    except Exception:  # noqa: BLE001 - a learner's answer must never become a server error
+    except Exception:  # a learner's answer must never become a server error
         logger.exception("Grading a %s response failed", kind)
         return _wrong("Sorry, this answer could not be checked.")
 

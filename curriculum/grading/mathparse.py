@@ -1,4 +1,4 @@
-"""A whitelisting parser for learner math input: text -> tokens -> AST -> SymPy (for display).
+"""A whitelisting parser for learner math input: text -> tokens -> AST.
 
 Learner text is never handed to Python or to sympy's string parser (both can execute code).
 Instead this module accepts a small grammar and rejects everything else with a message and
@@ -20,21 +20,19 @@ sin(2x), `sin x cos x` is sin(x)cos(x), `sin x^2` is sin(x^2); `sin^2 x` is (sin
 
 Resource limits keep hostile input cheap: length, token count, nesting depth, exponent size,
 factorial size and the size of exact constants are all bounded while parsing, so nothing that
-gets past the parser can make SymPy (display) or the numeric checker (grading) explode.
+gets past the parser can make the LaTeX printer or the numeric checker (grading) explode.
+The AST converts to SymPy objects with `display.to_sympy` (constructors only, unevaluated).
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import lru_cache
 from math import factorial
-from typing import Any
-
-import sympy
 
 MAX_INPUT_LENGTH = 500
 MAX_TOKENS = 300
@@ -234,14 +232,17 @@ def _is_letter(ch: str) -> bool:
     return ("α" <= ch <= "ω" and ch not in "πς") or ch in _GREEK_OVERRIDES
 
 
-def _greek_name(ch: str) -> str:
+def greek_name(ch: str) -> str:
+    """`θ` -> `theta`: Greek letters become variables named after their spelling."""
     if ch in _GREEK_OVERRIDES:
         return _GREEK_OVERRIDES[ch]
     return unicodedata.name(ch).rsplit(" ", 1)[-1].lower()
 
 
-_GREEK_BY_NAME = {
-    _greek_name(chr(code)): chr(code) for code in range(ord("α"), ord("ω") + 1) if chr(code) not in "πς"
+GREEK_BY_NAME = {
+    greek_name(chr(code)): chr(code)
+    for code in range(ord("α"), ord("ω") + 1)
+    if chr(code) not in "πς"
 }
 
 
@@ -331,6 +332,8 @@ class _Lexer:
                 i += 1
             elif _is_letter(ch):
                 i = self._word(i)
+            elif ch in "=<>":
+                raise MathSyntaxError(f"Type just the expression, without '{ch}'", i)
             else:
                 raise MathSyntaxError(f"Unexpected character {_describe(ch)}", i)
         self.tokens.append(Token("END", "", n))
@@ -391,7 +394,7 @@ class _Lexer:
     def _piece(self, word: str, k: int) -> tuple[str, str, int]:
         ch = word[k]
         if not ch.isascii():
-            return "NAME", _greek_name(ch), 1
+            return "NAME", greek_name(ch), 1
         for size in range(min(self.longest, len(word) - k), 0, -1):
             piece = word[k : k + size]
             if not piece.isascii():
@@ -725,9 +728,6 @@ class ParsedExpression:
     symbols: frozenset[str]
     source: str
 
-    def latex(self) -> str:
-        return to_latex(self.node)
-
 
 def parse(text: str, variables: Iterable[str] | None = None) -> ParsedExpression:
     """Parse `text`; raise MathSyntaxError (with a position) for anything we don't accept.
@@ -749,176 +749,3 @@ def _parse_cached(text: str, variables: frozenset[str] | None) -> ParsedExpressi
     tokens = _Lexer(text, variables).run()
     node = _Parser(tokens).parse()
     return ParsedExpression(node, free_symbols(node), text)
-
-
-# --------------------------------------------------------------------------------------------
-# Display: AST -> unevaluated SymPy -> LaTeX
-# --------------------------------------------------------------------------------------------
-
-_SYMPY_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "sin": sympy.sin,
-    "cos": sympy.cos,
-    "tan": sympy.tan,
-    "sec": sympy.sec,
-    "csc": sympy.csc,
-    "cot": sympy.cot,
-    "asin": sympy.asin,
-    "acos": sympy.acos,
-    "atan": sympy.atan,
-    "asec": sympy.asec,
-    "acsc": sympy.acsc,
-    "acot": sympy.acot,
-    "sinh": sympy.sinh,
-    "cosh": sympy.cosh,
-    "tanh": sympy.tanh,
-    "sech": sympy.sech,
-    "csch": sympy.csch,
-    "coth": sympy.coth,
-    "asinh": sympy.asinh,
-    "acosh": sympy.acosh,
-    "atanh": sympy.atanh,
-    "ln": sympy.log,
-    "log": sympy.log,
-    "exp": sympy.exp,
-    "sqrt": sympy.sqrt,
-    "cbrt": sympy.cbrt,
-    "abs": sympy.Abs,
-    "factorial": sympy.factorial,
-}
-_SYMPY_CONSTANTS: dict[str, Any] = {"pi": sympy.pi, "e": sympy.E, "oo": sympy.oo}
-
-
-def _negative_literal(node: Node) -> Any | None:
-    if isinstance(node, Num):
-        if "." in node.text:
-            return sympy.Float("-" + node.text, max(15, len(node.text)))
-        return sympy.Integer(-int(node.value))
-    if isinstance(node, Const) and node.name == "oo":
-        return -sympy.oo
-    return None
-
-
-def to_sympy(node: Node) -> Any:
-    """An unevaluated SymPy expression mirroring what was typed (for display only)."""
-    if isinstance(node, Num):
-        if "." in node.text:
-            return sympy.Float(node.text, max(15, len(node.text)))
-        return sympy.Integer(int(node.value))
-    if isinstance(node, Var):
-        return sympy.Symbol(node.name)
-    if isinstance(node, Const):
-        return _SYMPY_CONSTANTS[node.name]
-    if isinstance(node, Neg):
-        return _negated(node.operand)
-    if isinstance(node, Sum):
-        args = [_negated(term) if negative else to_sympy(term) for negative, term in node.terms]
-        return sympy.Add(*args, evaluate=False)
-    if isinstance(node, Product):
-        parts = [
-            sympy.Pow(to_sympy(factor), -1, evaluate=False) if divisor else to_sympy(factor)
-            for divisor, factor in node.factors
-        ]
-        if len(parts) > 1 and parts[0] == 1 and node.factors[1][0]:
-            parts = parts[1:]  # `1/x` reads better as \frac{1}{x} than 1 \cdot \frac{1}{x}
-        return sympy.Mul(*parts, evaluate=False)
-    if isinstance(node, Power):
-        return sympy.Pow(to_sympy(node.base), to_sympy(node.exponent), evaluate=False)
-    if isinstance(node, Call):
-        args = [to_sympy(arg) for arg in node.args]
-        function = _SYMPY_FUNCTIONS[node.name]
-        if node.name == "log" and len(args) == 2:
-            numerator = sympy.log(args[0], evaluate=False)
-            denominator = sympy.Pow(sympy.log(args[1], evaluate=False), -1, evaluate=False)
-            return sympy.Mul(numerator, denominator, evaluate=False)
-        return function(args[0], evaluate=False)
-    raise TypeError(f"unknown node {node!r}")  # pragma: no cover
-
-
-def _negated(node: Node) -> Any:
-    literal = _negative_literal(node)
-    if literal is not None:
-        return literal
-    return sympy.Mul(sympy.S.NegativeOne, to_sympy(node), evaluate=False)
-
-
-def to_latex(node: Node) -> str:
-    """LaTeX for `node`; falls back to plain text if SymPy's printer ever fails."""
-    try:
-        return str(
-            sympy.latex(to_sympy(node), order="none", ln_notation=True, inv_trig_style="full")
-        )
-    except Exception:  # noqa: BLE001 - display must never break grading; plain text is fine
-        return to_text(node)
-
-
-_TEXT_PRECEDENCE = {Sum: 1, Product: 2, Neg: 3, Power: 4}
-
-
-def to_text(node: Node) -> str:
-    """A plain-text rendering that this parser reads back as the same expression."""
-    if isinstance(node, Num):
-        return node.text
-    if isinstance(node, Var):
-        return _GREEK_BY_NAME.get(node.name, node.name)
-    if isinstance(node, Const):
-        return node.name
-    if isinstance(node, Neg):
-        return "-" + _text_operand(node.operand, 3)
-    if isinstance(node, Sum):
-        pieces = []
-        for index, (negative, term) in enumerate(node.terms):
-            text = _text_operand(term, 2 if negative else 1)
-            if index == 0:
-                pieces.append(("-" if negative else "") + text)
-            else:
-                pieces.append(("- " if negative else "+ ") + text)
-        return " ".join(pieces)
-    if isinstance(node, Product):
-        out = _text_operand(node.factors[0][1], 3)
-        for divisor, factor in node.factors[1:]:
-            out += (" / " if divisor else " * ") + _text_operand(factor, 3)
-        return out
-    if isinstance(node, Power):
-        return f"{_text_operand(node.base, 5)}^{_text_operand(node.exponent, 4)}"
-    if isinstance(node, Call):
-        if node.name == "factorial":
-            return _text_operand(node.args[0], 5) + "!"
-        return f"{node.name}({', '.join(to_text(arg) for arg in node.args)})"
-    raise TypeError(f"unknown node {node!r}")  # pragma: no cover
-
-
-def _text_operand(node: Node, minimum: int) -> str:
-    precedence = _TEXT_PRECEDENCE.get(type(node), 6)
-    text = to_text(node)
-    return f"({text})" if precedence < minimum else text
-
-
-# --------------------------------------------------------------------------------------------
-# Preview
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PreviewResult:
-    """What `POST /api/v1/math/preview` returns: LaTeX, or an error and where it happened."""
-
-    latex: str = ""
-    error: str = ""
-    position: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.error
-
-
-def preview(raw: str, variables: Iterable[str] | None = None) -> PreviewResult:
-    """Show how `raw` is read, as LaTeX, or why and where it cannot be read. Never raises."""
-    try:
-        if not isinstance(raw, str):
-            return PreviewResult(error="Type an expression", position=0)
-        parsed = parse(raw, variables)
-        return PreviewResult(latex=parsed.latex())
-    except MathSyntaxError as exc:
-        return PreviewResult(error=exc.message, position=min(exc.position, len(raw)))
-    except Exception:  # noqa: BLE001 - a preview must never turn into a server error
-        return PreviewResult(error="This expression could not be read", position=0)

@@ -58,7 +58,7 @@ def looks_like_calculation(text: str) -> bool:
 
 
 def _decimal(text: str) -> Fraction:
-    mantissa, _, exponent = text.lower().partition("e")
+    _, _, exponent = text.lower().partition("e")
     if exponent and abs(int(exponent)) > MAX_DECIMAL_EXPONENT:
         raise NumberFormatError("That number is too large.")
     try:

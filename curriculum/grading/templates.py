@@ -27,7 +27,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeGuard
 
 from curriculum.grading.errors import SpecError, TemplateError
 
@@ -263,7 +263,7 @@ class Params:
     constraints: tuple[str, ...]
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -303,7 +303,7 @@ def _domain(name: str, declaration: Any) -> Domain:
 def parse_params(params_spec: Mapping[str, Any]) -> Params:
     """Check a parameter declaration and turn it into domains; raise TemplateError if bad."""
     if not isinstance(params_spec, Mapping):
-        raise TemplateError("Parameters must be an object like {\"a\": [2, 9]}")
+        raise TemplateError('Parameters must be an object like {"a": [2, 9]}')
     domains: dict[str, Domain] = {}
     for name, declaration in params_spec.items():
         if name == CONSTRAINTS_KEY:
@@ -316,7 +316,7 @@ def parse_params(params_spec: Mapping[str, Any]) -> Params:
         constraints = [constraints]
     if not isinstance(constraints, list) or not all(isinstance(c, str) for c in constraints):
         raise TemplateError("'constraints' must be a list of comparisons such as \"b != 0\"")
-    probe = {name: 1 for name in domains}
+    probe = dict.fromkeys(domains, 1)
     for constraint in constraints:
         try:
             _Arithmetic(constraint, probe).condition()
