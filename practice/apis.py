@@ -32,6 +32,7 @@ from .serializers import (
     HintOutputSerializer,
     LearnerQuerySerializer,
     ReviewCountSerializer,
+    SessionFinishedSerializer,
     SessionFinishSerializer,
     SessionSerializer,
     SessionStartSerializer,
@@ -126,6 +127,20 @@ def present_session(session: PracticeSession) -> dict[str, Any]:
     }
 
 
+def present_reward(reward: Any) -> dict[str, Any] | None:
+    if reward is None:
+        return None
+    return {
+        "xp": reward.xp,
+        "level": reward.level,
+        "leveled_up": reward.leveled_up,
+        "achievements": [
+            {"code": a.code, "name": a.name, "xp_reward": a.xp_reward} for a in reward.achievements
+        ],
+        "streak": reward.streak,
+    }
+
+
 def _visible(queryset: Any, pk: int | None, field: str) -> Any:
     if pk is None:
         return None
@@ -215,7 +230,7 @@ class SessionFinishApi(APIView):
         tags=["practice"],
         summary="Finish (or abandon) a session and get its summary",
         request=SessionFinishSerializer,
-        responses={200: SessionSerializer, 409: Conflict},
+        responses={200: SessionFinishedSerializer, 409: Conflict},
     )
     def post(self, request: Request, pk: int) -> Response:
         session = selectors.session_for_user(user=current_user(request), session_id=pk)
@@ -224,7 +239,12 @@ class SessionFinishApi(APIView):
         session = services.session_finish(
             session=session, abandon=serializer.validated_data["abandon"]
         )
-        return Response(SessionSerializer(present_session(session)).data)
+        body = {
+            **present_session(session),
+            "reward": present_reward(getattr(session, "reward", None)),
+            "unlocked_lessons": [lesson.pk for lesson in getattr(session, "unlocked", [])],
+        }
+        return Response(SessionFinishedSerializer(body).data)
 
 
 class AnswerSubmitApi(APIView):
@@ -273,6 +293,8 @@ class AnswerSubmitApi(APIView):
             "next_review_at": progress.due_at if progress else None,
             "unit_completed": result.unit_completed,
             "replayed": result.replayed,
+            "reward": present_reward(result.reward),
+            "unlocked_lessons": [lesson.pk for lesson in result.unlocked],
             "session": present_session(session),
         }
         code = status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -33,8 +33,10 @@ def published_exercise_count(*, unit: Unit) -> int:
 
 
 def total_xp(*, user: User) -> int:
-    """XP earned so far (practice's own tally, until the gamification ledger takes over)."""
-    return TrackProgress.objects.filter(user=user).aggregate(total=Sum("xp"))["total"] or 0
+    """XP earned so far, from the learner's standing (the sum of her XP ledger)."""
+    from gamification.models import Standing
+
+    return Standing.objects.filter(user=user).values_list("xp", flat=True).first() or 0
 
 
 def _path(track_id: int) -> QuerySet[Lesson]:
@@ -269,7 +271,7 @@ def track_overview(*, user: User, track: Track) -> dict[str, Any]:
 def track_progress_list(*, user: User, tracks: QuerySet[Track]) -> list[dict[str, Any]]:
     """A line per visible track (no unit detail): one query for the learner's rows."""
     rows = {row.track_id: row for row in TrackProgress.objects.filter(user=user)}
-    xp = sum(row.xp for row in rows.values())
+    xp = total_xp(user=user)
     done = {pk for pk, row in rows.items() if row.completed_at is not None}
     result = []
     for track in tracks.prefetch_related(

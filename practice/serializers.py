@@ -99,6 +99,22 @@ class AnswerInputSerializer(serializers.Serializer[Any]):
     confidence = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5)
 
 
+class AchievementBriefSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    xp_reward = serializers.IntegerField()
+
+
+class RewardSerializer(serializers.Serializer[Any]):
+    """What this event earned: the site celebrates a level-up or a new achievement."""
+
+    xp = serializers.IntegerField(help_text="XP earned by this event, bonuses included.")
+    level = serializers.IntegerField()
+    leveled_up = serializers.BooleanField()
+    achievements = AchievementBriefSerializer(many=True)
+    streak = serializers.IntegerField(allow_null=True)
+
+
 class AnswerOutputSerializer(serializers.Serializer[Any]):
     attempt = serializers.IntegerField()
     correct = serializers.BooleanField()
@@ -114,6 +130,8 @@ class AnswerOutputSerializer(serializers.Serializer[Any]):
     next_review_at = serializers.DateTimeField(allow_null=True)
     unit_completed = serializers.BooleanField()
     replayed = serializers.BooleanField(help_text="True when this is a retried request's result.")
+    reward = RewardSerializer(allow_null=True, help_text="Null for a replayed request.")
+    unlocked_lessons = serializers.ListField(child=serializers.IntegerField())
     session = SessionSerializer()
 
 
@@ -198,3 +216,8 @@ class TrackProgressSerializer(serializers.Serializer[Any]):
 
 class ReviewCountSerializer(serializers.Serializer[Any]):
     due = serializers.IntegerField()
+
+
+class SessionFinishedSerializer(SessionSerializer):
+    reward = RewardSerializer(allow_null=True)
+    unlocked_lessons = serializers.ListField(child=serializers.IntegerField())

@@ -21,6 +21,7 @@ from accounts.models import User
 from calcuingo.exceptions import ApplicationError
 from curriculum import grading
 from curriculum.models import Exercise, Hint
+from gamification import services as gamification
 
 from ..mastery import assess, push_recent
 from ..models import (
@@ -53,8 +54,8 @@ class AnswerResult:
     unit_completed: bool = False
     explanation: str = ""
     option_explanation: str = ""
-    correct_answer: str = ""
-    extras: dict[str, Any] = field(default_factory=dict)
+    reward: gamification.Outcome | None = None
+    unlocked: list[Any] = field(default_factory=list)
 
 
 def fingerprint(**body: Any) -> str:
@@ -256,13 +257,23 @@ def answer_submit(
     _skill_update(user=user, track_id=unit.track_id, exercise=exercise, score=verdict.score)
     unit_completed = unit_check_completion(user=user, unit=unit)
 
-    # Call points, same transaction, when those apps land:
-    #   gamification.services.answer_recorded(user=..., attempt=attempt) — XP ledger, streak,
-    #   achievements whose criteria this answer can move;
-    #   analytics.services.answer_recorded(attempt=attempt) — daily summary upsert, event.
+    # 6. Motivation: the XP ledger and standing, achievements this answer can move.
+    reward = gamification.answer_recorded(
+        user=user,
+        attempt_id=attempt.pk,
+        xp=xp,
+        correct=verdict.correct,
+        fact_mastered=newly_mastered,
+        track_id=unit.track_id,
+    )
+    # Call point: analytics.services.answer_recorded(attempt=attempt) — daily summary upsert and
+    # learning event — joins this transaction when it lands.
 
     if session.position >= len(session.plan):
         finish_locked(session)
+        session_reward = getattr(session, "reward", None)
+        if session_reward is not None:
+            reward.merge(session_reward)
 
     option_explanation = getattr(verdict, "explanation", "") or ""
     return AnswerResult(
@@ -276,6 +287,8 @@ def answer_submit(
         if values
         else exercise.explanation,
         option_explanation=option_explanation,
+        reward=reward,
+        unlocked=list(getattr(session, "unlocked", [])),
     )
 
 

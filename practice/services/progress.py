@@ -82,8 +82,11 @@ def unlocks_record(*, user: User, after: Lesson) -> list[Lesson]:
     return opened
 
 
-def lesson_complete(*, session: PracticeSession) -> list[Lesson]:
-    """The lesson session ran to its end: record it, award its XP, open what follows."""
+def lesson_complete(*, session: PracticeSession) -> tuple[bool, list[Lesson]]:
+    """The lesson session ran to its end: record it, count its XP, open what follows.
+
+    Returns whether this was the first completion, and the lessons it opened.
+    """
     assert session.lesson is not None
     lesson, user = session.lesson, session.user
     now = timezone.now()
@@ -108,9 +111,8 @@ def lesson_complete(*, session: PracticeSession) -> list[Lesson]:
     if xp:
         type(session).objects.filter(pk=session.pk).update(xp_earned=F("xp_earned") + xp)
         session.xp_earned += xp
-    # Call point: gamification.services.xp_award(user=user, amount=xp, reason="lesson_complete").
     unit_check_completion(user=user, unit=lesson.unit)
-    return unlocks_record(user=user, after=lesson)
+    return first_time, unlocks_record(user=user, after=lesson)
 
 
 def placement_apply(*, session: PracticeSession) -> list[Unit]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import LearnerProfile, User
 from calcuingo.exceptions import ApplicationError
 from curriculum.models import Exercise, Lesson, Status, Track, Unit
+from gamification import services as gamification
 
 from .. import selectors
 from ..models import ExerciseProgress, PracticeSession
@@ -203,12 +204,24 @@ def finish_locked(session: PracticeSession, *, abandoned: bool = False) -> Pract
     session.save(update_fields=["status", "ended_at", "paused_seconds", "paused_at"])
     if abandoned:
         return session
+    first_completion, unlocked = False, []
     if session.mode == Mode.LESSON and session.lesson_id and session.position >= len(session.plan):
-        lesson_complete(session=session)
+        first_completion, unlocked = lesson_complete(session=session)
     if session.mode == Mode.QUIZ and session.config.get("placement"):
         placement_apply(session=session)
-    # Call point: gamification.services.session_completed(...) (XP bonus, streak, achievements)
-    # and analytics.services.session_summary_record(...) join this transaction when they land.
+    session.unlocked = unlocked  # type: ignore[attr-defined]
+    session.reward = gamification.session_completed(  # type: ignore[attr-defined]
+        user=session.user,
+        session_id=session.pk,
+        mode=session.mode,
+        accuracy=session.accuracy,
+        lesson_id=session.lesson_id,
+        lesson_xp=session.lesson.xp_reward if session.lesson else 0,
+        first_completion=first_completion,
+        track_id=session.track_id,
+        at=now,
+    )
+    # Call point: analytics.services.session_summary_record(...) joins here when it lands.
     return session
 
 

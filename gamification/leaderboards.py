@@ -1,0 +1,277 @@
+"""Leaderboards: Redis sorted sets kept current after commit, rebuilt from the XP ledger.
+
+Daily and weekly boards follow UTC (weeks start on Monday); the all-time board never resets.
+Each exists overall and per track. Reading the top and one's own rank touches only Redis (names
+live in a Redis hash beside the sets); when Redis is down or not configured, the same answer
+comes from the ledger with SQL window functions. Learners who opt out are on no board.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, QuerySet, Sum, Window
+from django.db.models.functions import Rank
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "calcuingo:lb"
+NAMES_KEY = f"{PREFIX}:names"
+PERIODS = ("daily", "weekly", "all_time")
+KEEP = {"daily": timedelta(days=3), "weekly": timedelta(weeks=5)}
+NEIGHBOURS = 2
+
+
+@dataclass(frozen=True)
+class Row:
+    rank: int
+    user_id: int
+    username: str
+    xp: int
+
+
+@dataclass(frozen=True)
+class Board:
+    period: str
+    starts_on: date | None
+    track_id: int | None
+    top: list[Row]
+    me: Row | None
+    around_me: list[Row]
+    source: str  # "redis" or "sql"
+
+
+def period_start(period: str, at: datetime | None = None) -> date | None:
+    day = (at or timezone.now()).astimezone(UTC).date()
+    if period == "daily":
+        return day
+    if period == "weekly":
+        return day - timedelta(days=day.weekday())
+    return None
+
+
+def key_for(period: str, starts_on: date | None, track_id: int | None) -> str:
+    scope = f"track:{track_id}" if track_id else "all"
+    when = starts_on.isoformat() if starts_on else "ever"
+    return f"{PREFIX}:{period}:{when}:{scope}"
+
+
+def _redis() -> Any | None:
+    """The raw Redis client when the cache is Redis, else None (local-memory cache)."""
+    if not settings.CACHES["default"]["BACKEND"].startswith("django_redis"):
+        return None
+    from django_redis import get_redis_connection
+
+    return get_redis_connection("default")
+
+
+def _expire_at(period: str, starts_on: date | None) -> int | None:
+    if starts_on is None or period not in KEEP:
+        return None
+    end = datetime.combine(starts_on, datetime.min.time(), tzinfo=UTC) + KEEP[period]
+    return int(end.timestamp())
+
+
+def bump(
+    *, user_id: int, amount: int, track_id: int | None, at: datetime, username: str = ""
+) -> None:
+    """Add XP to every board it counts on (after commit; a Redis outage is logged, not raised)."""
+    try:
+        client = _redis()
+        if client is None:
+            return
+        if not username:
+            from accounts.models import User
+
+            username = User.objects.values_list("username", flat=True).get(pk=user_id)
+        pipe = client.pipeline()
+        for period in PERIODS:
+            starts_on = period_start(period, at)
+            for scope in {None, track_id}:
+                key = key_for(period, starts_on, scope)
+                pipe.zincrby(key, amount, user_id)
+                expire = _expire_at(period, starts_on)
+                if expire:
+                    pipe.expireat(key, expire)
+        pipe.hset(NAMES_KEY, user_id, username)
+        pipe.execute()
+    except Exception as exc:  # noqa: BLE001 - the ledger is the truth; a rebuild repairs Redis
+        logger.warning("leaderboard bump for user %s failed: %s", user_id, exc)
+
+
+def member_visibility(*, user_id: int, visible: bool) -> None:
+    """Take an opted-out learner off the boards at once (a rebuild puts her back)."""
+    if visible:
+        rebuild()
+        return
+    try:
+        client = _redis()
+        if client is None:
+            return
+        for key in client.scan_iter(match=f"{PREFIX}:*:*:*"):
+            client.zrem(key, user_id)
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("leaderboard removal for user %s failed: %s", user_id, exc)
+
+
+def _ledger(period: str, starts_on: date | None, track_id: int | None) -> QuerySet[Any]:
+    from .models import XPEvent
+
+    events = XPEvent.objects.exclude(user__standing__leaderboard_opt_out=True)
+    if starts_on is not None:
+        start = datetime.combine(starts_on, datetime.min.time(), tzinfo=UTC)
+        span = timedelta(days=1) if period == "daily" else timedelta(weeks=1)
+        events = events.filter(created_at__gte=start, created_at__lt=start + span)
+    if track_id:
+        events = events.filter(track_id=track_id)
+    return (
+        events.values("user_id")
+        .annotate(xp=Sum("amount"), username=F("user__username"))
+        .annotate(rank=Window(Rank(), order_by=F("xp").desc()))
+        .order_by("rank", "user_id")
+    )
+
+
+def _read_sql(
+    period: str, starts_on: date | None, track_id: int | None, user_id: int, top: int
+) -> Board:
+    ranked = list(_ledger(period, starts_on, track_id))
+    rows = [Row(r["rank"], r["user_id"], r["username"], r["xp"]) for r in ranked]
+    mine = next((index for index, row in enumerate(rows) if row.user_id == user_id), None)
+    around = rows[max(0, mine - NEIGHBOURS) : mine + NEIGHBOURS + 1] if mine is not None else []
+    return Board(
+        period,
+        starts_on,
+        track_id,
+        rows[:top],
+        rows[mine] if mine is not None else None,
+        around,
+        "sql",
+    )
+
+
+def _read_redis(
+    client: Any, period: str, starts_on: date | None, track_id: int | None, user_id: int, top: int
+) -> Board:
+    key = key_for(period, starts_on, track_id)
+    pipe = client.pipeline()
+    pipe.zrevrange(key, 0, top - 1, withscores=True)
+    pipe.zrevrank(key, user_id)
+    pipe.zscore(key, user_id)
+    leaders, my_index, _my_score = pipe.execute()
+    around_raw: list[tuple[Any, float]] = []
+    if my_index is not None:
+        start = max(0, my_index - NEIGHBOURS)
+        around_raw = client.zrevrange(key, start, my_index + NEIGHBOURS, withscores=True)
+    ids = {int(member) for member, _ in [*leaders, *around_raw]}
+    names = dict(zip(ids, client.hmget(NAMES_KEY, list(ids)) if ids else [], strict=True))
+
+    def rank_rows(entries: list[tuple[Any, float]], first_index: int) -> list[Row]:
+        """Competition ranking, as SQL's RANK(): equal XP, equal rank."""
+        rows: list[Row] = []
+        for offset, (member, score) in enumerate(entries):
+            xp = int(score)
+            if rows and xp == rows[-1].xp:
+                rank = rows[-1].rank
+            elif offset == 0 and first_index > 0:
+                rank = int(client.zcount(key, f"({xp}", "+inf")) + 1
+            else:
+                rank = first_index + offset + 1
+            name = names.get(int(member)) or b""
+            text = name.decode() if isinstance(name, bytes) else str(name)
+            rows.append(Row(rank, int(member), text, xp))
+        return rows
+
+    top_rows = rank_rows(leaders, 0)
+    around = rank_rows(around_raw, max(0, my_index - NEIGHBOURS)) if my_index is not None else []
+    me = next((row for row in around if row.user_id == user_id), None)
+    return Board(period, starts_on, track_id, top_rows, me, around, "redis")
+
+
+def read(*, period: str, user_id: int, track_id: int | None = None, top: int = 50) -> Board:
+    """The top of a board and where this learner stands, from Redis or else from SQL."""
+    starts_on = period_start(period)
+    try:
+        client = _redis()
+        if client is not None:
+            return _read_redis(client, period, starts_on, track_id, user_id, top)
+    except Exception as exc:  # noqa: BLE001 - Redis down: answer from the ledger instead
+        logger.warning("leaderboard read from Redis failed, using SQL: %s", exc)
+    return _read_sql(period, starts_on, track_id, user_id, top)
+
+
+def rebuild(*, at: datetime | None = None) -> int:
+    """Rewrite the current boards in Redis from the ledger; returns how many boards."""
+    from .models import XPEvent
+
+    client = _redis()
+    if client is None:
+        return 0
+    track_ids = set(
+        XPEvent.objects.exclude(track__isnull=True).values_list("track_id", flat=True).distinct()
+    )
+    written = 0
+    pipe = client.pipeline()
+    names: dict[int, str] = {}
+    for period in PERIODS:
+        starts_on = period_start(period, at)
+        for scope in [None, *sorted(track_ids)]:
+            key = key_for(period, starts_on, scope)
+            pipe.delete(key)
+            entries = {}
+            for row in _ledger(period, starts_on, scope):
+                entries[row["user_id"]] = row["xp"]
+                names[row["user_id"]] = row["username"]
+            if entries:
+                pipe.zadd(key, entries)
+                expire = _expire_at(period, starts_on)
+                if expire:
+                    pipe.expireat(key, expire)
+            written += 1
+    if names:
+        pipe.hset(NAMES_KEY, mapping=names)
+    pipe.execute()
+    return written
+
+
+@transaction.atomic
+def close_period(*, period: str = "weekly", at: datetime | None = None) -> int:
+    """Archive the final standings of the period that ended before `at`; idempotent."""
+    from .models import LeaderboardEntry, XPEvent
+
+    now = at or timezone.now()
+    current = period_start(period, now)
+    assert current is not None
+    previous = current - (timedelta(days=1) if period == "daily" else timedelta(weeks=1))
+    track_ids = set(
+        XPEvent.objects.exclude(track__isnull=True).values_list("track_id", flat=True).distinct()
+    )
+    LeaderboardEntry.objects.filter(period=period, starts_on=previous).delete()
+    entries = []
+    for scope in [None, *sorted(track_ids)]:
+        for row in _ledger(period, previous, scope):
+            entries.append(
+                LeaderboardEntry(
+                    period=period,
+                    starts_on=previous,
+                    scope=f"track:{scope}" if scope else "all",
+                    user_id=row["user_id"],
+                    rank=row["rank"],
+                    xp=row["xp"],
+                )
+            )
+    LeaderboardEntry.objects.bulk_create(entries, batch_size=1000)
+    try:
+        client = _redis()
+        if client is not None:
+            for key in client.scan_iter(match=f"{PREFIX}:{period}:{previous.isoformat()}:*"):
+                client.delete(key)
+    except Exception as exc:  # noqa: BLE001 - the keys expire on their own anyway
+        logger.warning("could not drop closed leaderboard keys: %s", exc)
+    return len(entries)
