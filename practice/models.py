@@ -125,6 +125,9 @@ class Attempt(models.Model):
     hints_used = models.PositiveSmallIntegerField(default=0)
     confidence = models.PositiveSmallIntegerField(null=True, blank=True)
     xp = models.PositiveIntegerField(default=0)
+    newly_mastered = models.BooleanField(
+        default=False, help_text="This answer brought the fact to mastered."
+    )
     # NULL, not "": unique only among answers that carry a key.
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     request_fingerprint = models.CharField(max_length=64, blank=True)

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from analytics import services as analytics
 from calcuingo.exceptions import ApplicationError
 from curriculum import grading
 from curriculum.models import Exercise, Hint
@@ -169,6 +170,11 @@ def answer_submit(
     )
     mastery_before = progress.mastery
     was_mastered = progress.fluency_level == "mastered"
+    # Judged before the attempt is written, so that the row says whether it mastered the fact.
+    assessed = assess(
+        push_recent(progress.recent, correct=verdict.correct, ms=response_ms), timed=timed
+    )
+    newly_mastered = timed and not was_mastered and assessed.fluency_level == "mastered"
     xp = answer_xp(
         correct=verdict.correct,
         score=verdict.score,
@@ -193,6 +199,7 @@ def answer_submit(
                 hints_used=hints_used,
                 confidence=confidence,
                 xp=xp,
+                newly_mastered=newly_mastered,
                 idempotency_key=idempotency_key or None,
                 request_fingerprint=print_,
                 created_at=now,
@@ -220,7 +227,6 @@ def answer_submit(
     session.hints_used += hints_used
     session.xp_earned += xp
     session.mastery_gained += progress.mastery - mastery_before
-    newly_mastered = timed and not was_mastered and progress.fluency_level == "mastered"
     session.facts_mastered += int(newly_mastered)
     session.position += 1
     if (
@@ -266,8 +272,21 @@ def answer_submit(
         fact_mastered=newly_mastered,
         track_id=unit.track_id,
     )
-    # Call point: analytics.services.answer_recorded(attempt=attempt) — daily summary upsert and
-    # learning event — joins this transaction when it lands.
+    # 7. What happened: the day's summary and a learning event.
+    analytics.answer_recorded(
+        user=user,
+        attempt_id=attempt.pk,
+        exercise_id=exercise.pk,
+        mode=session.mode,
+        correct=verdict.correct,
+        response_ms=response_ms,
+        is_fact=timed,
+        first_try_of_exercise=attempt.attempt_number == 1,
+        newly_mastered=newly_mastered,
+        xp=reward.xp,
+        input_method=input_method,
+        at=now,
+    )
 
     if session.position >= len(session.plan):
         finish_locked(session)

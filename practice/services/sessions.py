@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import LearnerProfile, User
+from analytics import services as analytics
 from calcuingo.exceptions import ApplicationError
 from curriculum.models import Exercise, Lesson, Status, Track, Unit
 from gamification import services as gamification
@@ -221,7 +222,15 @@ def finish_locked(session: PracticeSession, *, abandoned: bool = False) -> Pract
         track_id=session.track_id,
         at=now,
     )
-    # Call point: analytics.services.session_summary_record(...) joins here when it lands.
+    analytics.session_completed(
+        user=session.user,
+        session_id=session.pk,
+        mode=session.mode,
+        xp_bonus=session.reward.xp,  # type: ignore[attr-defined]
+        streak=session.reward.streak,  # type: ignore[attr-defined]
+        lesson_id=session.lesson_id,
+        at=now,
+    )
     return session
 
 
