@@ -30,7 +30,17 @@ SPEC_FIELD_TO_MODEL_FIELD = {
     "operation2": "operation2",
     "operand3": "operand3",
     "unit": "answer_unit",
+    "prompt": "prompt",
+    "explanation": "explanation",
+    "kind": "kind",
 }
+
+
+def _model_field(spec_key: str) -> str:
+    """The model field a grader message belongs to (`options[0].text` → `options`)."""
+    if spec_key.startswith("options["):
+        return "options"
+    return SPEC_FIELD_TO_MODEL_FIELD.get(spec_key, "answer")
 
 
 class Status(models.TextChoices):
@@ -269,12 +279,10 @@ class Exercise(models.Model):
                         values = grading.variant_for(self.parameters, f"validate:{index}")
                         grading.render_template(text, values)
                     except grading.SpecError as exc:
-                        errors.setdefault(name, str(exc))
+                        errors.setdefault(name, exc.errors.get("spec", str(exc)))
                         break
         if errors:
-            raise ValidationError(
-                {SPEC_FIELD_TO_MODEL_FIELD.get(key, "answer"): msg for key, msg in errors.items()}
-            )
+            raise ValidationError({_model_field(key): msg for key, msg in errors.items()})
 
     @property
     def is_parametrised(self) -> bool:
@@ -335,4 +343,4 @@ class Hint(models.Model):
                 values = grading.variant_for(exercise.parameters, f"validate:{index}")
                 grading.render_template(self.text, values)
             except grading.SpecError as exc:
-                raise ValidationError({"text": str(exc)}) from exc
+                raise ValidationError({"text": exc.errors.get("spec", str(exc))}) from exc

@@ -1,0 +1,398 @@
+"""The exercise preview: an exercise as a learner sees it, plus what only its author may see.
+
+`exercise_card(...)` prepares everything `curriculum/_exercise_card.html` shows, so that the
+learner site can reuse both. Text is Markdown with LaTeX: `render_markdown` escapes all HTML and
+understands paragraphs, line breaks, `- ` lists, **bold**, *italic* and `code`; math between
+`$…$`, `$$…$$`, `\\(…\\)` or `\\[…\\]` is left untouched for KaTeX to render in the browser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from . import grading
+from .forms import ExerciseAdminForm
+from .models import Exercise
+
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+
+DEFAULT_SEED = "preview"
+MAX_SEED_LENGTH = 100
+MAX_RESPONSE_LENGTH = 500
+MAX_PREVIEW_HINTS = 50
+
+# --------------------------------------------------------------------------------------------
+# Markdown (a safe subset)
+# --------------------------------------------------------------------------------------------
+
+# Pieces that inline formatting must not touch: math (kept verbatim) and code spans.
+_PROTECTED = re.compile(
+    r"(\$\$.+?\$\$|\\\[.+?\\\]|\\\(.+?\\\)|(?<![\\$])\$(?=\S)(?:\\\$|[^$])+?(?<=\S)\$|`[^`\n]+`)",
+    re.DOTALL,
+)
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.DOTALL)
+_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", re.DOTALL)
+_LIST_ITEM = re.compile(r"^\s*[-*]\s+")
+
+
+def _render_inline(text: str) -> str:
+    out: list[str] = []
+    for index, piece in enumerate(_PROTECTED.split(text)):
+        if index % 2:  # a protected piece
+            if piece.startswith("`"):
+                out.append(f"<code>{escape(piece[1:-1])}</code>")
+            else:
+                out.append(escape(piece))
+        else:
+            html = str(escape(piece))
+            html = _BOLD.sub(r"<strong>\1</strong>", html)
+            html = _ITALIC.sub(r"<em>\1</em>", html)
+            out.append(html.replace("\n", "<br>"))
+    return "".join(out)
+
+
+def render_markdown(text: str, *, inline: bool = False) -> SafeString:
+    """HTML for the Markdown subset authors use; every character of input HTML is escaped."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    if inline:
+        return mark_safe(_render_inline(text))  # noqa: S308 - built from escaped pieces
+    blocks: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = block.split("\n")
+        if block and all(_LIST_ITEM.match(line) for line in lines):
+            items = "".join(
+                f"<li>{_render_inline(_LIST_ITEM.sub('', line))}</li>" for line in lines
+            )
+            blocks.append(f"<ul>{items}</ul>")
+        elif block:
+            blocks.append(f"<p>{_render_inline(block)}</p>")
+    return mark_safe("".join(blocks))  # noqa: S308 - built from escaped pieces
+
+
+# --------------------------------------------------------------------------------------------
+# The card
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class OptionCard:
+    index: int
+    text: SafeString
+    explanation: SafeString
+    correct: bool
+
+
+@dataclass
+class HintCard:
+    order: int
+    text: SafeString
+    unlock_after_attempts: int
+
+
+@dataclass
+class ExerciseCard:
+    """What `curriculum/_exercise_card.html` shows for one variant of an exercise."""
+
+    exercise: Exercise
+    seed: str
+    values: dict[str, int]
+    prompt: SafeString
+    input_kind: str  # "choice", "number", "text" or "expression"
+    answer_unit: str
+    fact_statement: str
+    options: list[OptionCard]
+    hints: list[HintCard]
+    explanation: SafeString
+    answer: SafeString  # for the author only
+    errors: list[str] = field(default_factory=list)
+    verdict: grading.Verdict | None = None
+    response: str = ""
+
+    @property
+    def is_parametrised(self) -> bool:
+        return bool(self.exercise.parameters)
+
+
+INPUT_KINDS: dict[str, str] = {
+    Exercise.Kind.MULTIPLE_CHOICE: "choice",
+    Exercise.Kind.NUMERIC: "number",
+    Exercise.Kind.FACT: "number",
+    Exercise.Kind.TEXT: "text",
+    Exercise.Kind.EXPRESSION: "expression",
+}
+
+
+class _Renderer:
+    """Renders templates for one variant, collecting problems instead of raising them."""
+
+    def __init__(self, values: Mapping[str, int] | None) -> None:
+        self.values = values
+        self.errors: list[str] = []
+
+    def text(self, template: str, where: str) -> str:
+        if self.values is None:
+            return template
+        try:
+            return grading.render_template(template, self.values)
+        except grading.SpecError as exc:
+            self.errors.append(f"{where}: {exc}")
+            return template
+
+    def markdown(self, template: str, where: str, *, inline: bool = False) -> SafeString:
+        return render_markdown(self.text(template, where), inline=inline)
+
+
+def _decimal_text(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    return format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+
+
+def _fact_parts(exercise: Exercise) -> tuple[str, str]:
+    """("7 × 8", "56") for a fact exercise, or a readable explanation of what is missing."""
+    operands = [exercise.operand1, exercise.operand2]
+    operations = [grading.canonical_operation(exercise.operation)]
+    if exercise.operation2 or exercise.operand3 is not None:
+        operands.append(exercise.operand3)
+        operations.append(grading.canonical_operation(exercise.operation2))
+    if any(value is None for value in operands) or any(op is None for op in operations):
+        raise grading.SpecError("The fact's operands or operations are incomplete.")
+    numbers = [Fraction(value) for value in operands if value is not None]
+    symbols = [op for op in operations if op is not None]
+    pieces = [str(operands[0])]
+    for symbol, operand in zip(symbols, operands[1:], strict=True):
+        pieces += [symbol, str(operand)]
+    try:
+        answer = grading.fact_answer(numbers, symbols)
+    except ZeroDivisionError:
+        raise grading.SpecError("This fact divides by zero.") from None
+    return " ".join(pieces), _decimal_text(answer)
+
+
+def _math(latex: str) -> str:
+    return f"<span class='math'>\\({escape(latex)}\\)</span>"
+
+
+def _answer_html(exercise: Exercise, spec: Mapping[str, Any], fact: tuple[str, str]) -> SafeString:
+    """The expected answer, as an author wants to read it."""
+    kind = exercise.kind
+    if kind == Exercise.Kind.MULTIPLE_CHOICE:
+        return mark_safe(f"Option {escape(exercise.correct_option)} (counting from 0)")  # noqa: S308
+    if kind == Exercise.Kind.FACT:
+        statement, answer = fact
+        return mark_safe(f"<code>{escape(statement)} = {escape(answer)}</code>")  # noqa: S308
+    if kind == Exercise.Kind.TEXT:
+        accepted = spec.get("accepted") or []
+        shown = " or ".join(f"<code>{escape(item)}</code>" for item in accepted)
+        return mark_safe(shown or "—")  # noqa: S308
+    if kind == Exercise.Kind.NUMERIC:
+        parts = [f"<code>{escape(spec.get('value'))}</code>"]
+        for key, label in (("abs_tol", "±"), ("rel_tol", "± relative")):
+            if spec.get(key):
+                parts.append(f"({label} {escape(spec[key])})")
+        unit = spec.get("unit")
+        if unit:
+            units = unit if isinstance(unit, list) else [unit]
+            required = "required" if spec.get("unit_required") else "optional"
+            parts.append(f"unit {escape(' or '.join(str(u) for u in units))} ({required})")
+        return mark_safe(" ".join(parts))  # noqa: S308
+    expected = spec.get("answer")
+    if not isinstance(expected, str):
+        return mark_safe("—")
+    reading = grading.preview(expected, spec.get("variables"))
+    html = f"<code>{escape(expected)}</code>"
+    if reading.ok:
+        html += f" = {_math(reading.latex)}"
+    if spec.get("up_to_constant"):
+        html += " + an arbitrary constant"
+    return mark_safe(html)  # noqa: S308 - built from escaped pieces
+
+
+def exercise_card(
+    exercise: Exercise,
+    *,
+    seed: str = DEFAULT_SEED,
+    hints: list[tuple[int, str, int]] | None = None,
+    response: str | None = None,
+) -> ExerciseCard:
+    """Everything the card shows for `exercise` (saved or not) and the variant `seed` picks.
+
+    `hints` as (order, text, unlock_after_attempts), by default the saved hints. Never raises
+    for a broken exercise: problems are listed in `errors` and the raw text is shown.
+    """
+    values: dict[str, int] = {}
+    errors: list[str] = []
+    if exercise.parameters:
+        try:
+            values = grading.variant_for(exercise.parameters, seed)
+        except grading.SpecError as exc:
+            errors.append(f"Parameters: {exc}")
+    renderer = _Renderer(values if exercise.parameters and values else None)
+
+    if hints is None:
+        hints = (
+            [(hint.order, hint.text, hint.unlock_after_attempts) for hint in exercise.hints.all()]
+            if exercise.pk
+            else []
+        )
+
+    options: list[OptionCard] = []
+    if exercise.kind == Exercise.Kind.MULTIPLE_CHOICE and isinstance(exercise.options, list):
+        for index, option in enumerate(exercise.options):
+            text, explanation = option, ""
+            if isinstance(option, dict):
+                text, explanation = option.get("text", ""), option.get("explanation", "")
+            options.append(
+                OptionCard(
+                    index=index,
+                    text=renderer.markdown(str(text), f"Option {index}", inline=True),
+                    explanation=renderer.markdown(
+                        str(explanation or ""), f"Option {index}", inline=True
+                    ),
+                    correct=index == exercise.correct_option,
+                )
+            )
+
+    fact_statement, fact_answer = "", ""
+    if exercise.kind == Exercise.Kind.FACT:
+        try:
+            fact_statement, fact_answer = _fact_parts(exercise)
+        except grading.SpecError as exc:
+            errors.append(f"Fact: {exc}")
+
+    spec: dict[str, Any] = {}
+    try:
+        spec = {key: value for key, value in exercise.grading_spec().items() if key != "params"}
+        if renderer.values is not None:
+            spec = grading.render_spec(spec, renderer.values)
+    except grading.SpecError as exc:
+        errors.append(f"Answer: {exc}")
+    try:
+        answer = _answer_html(exercise, spec, (fact_statement, fact_answer))
+    except (grading.SpecError, TypeError, ValueError) as exc:
+        errors.append(f"Answer: {exc}")
+        answer = mark_safe("—")
+
+    verdict = None
+    if response is not None:
+        try:
+            verdict = grading.grade(
+                exercise.kind,
+                exercise.grading_spec(),
+                response[:MAX_RESPONSE_LENGTH],
+                values=values if exercise.parameters else None,
+            )
+        except grading.SpecError as exc:
+            errors.append(f"Cannot grade: {exc}")
+
+    card = ExerciseCard(
+        exercise=exercise,
+        seed=seed,
+        values=values,
+        prompt=renderer.markdown(exercise.prompt, "Prompt"),
+        input_kind=INPUT_KINDS.get(exercise.kind, "text"),
+        answer_unit=renderer.text(exercise.answer_unit, "Unit"),
+        fact_statement=fact_statement,
+        options=options,
+        hints=[
+            HintCard(order, renderer.markdown(text, f"Hint {order}"), unlock)
+            for order, text, unlock in sorted(hints, key=lambda hint: hint[0])
+        ],
+        explanation=renderer.markdown(exercise.explanation, "Explanation"),
+        answer=answer,
+        verdict=verdict,
+        response=response or "",
+    )
+    card.errors = errors + renderer.errors
+    return card
+
+
+# --------------------------------------------------------------------------------------------
+# Views
+# --------------------------------------------------------------------------------------------
+
+
+def _seed(request: HttpRequest) -> str:
+    source = request.POST if request.method == "POST" else request.GET
+    return (source.get("seed") or DEFAULT_SEED).strip()[:MAX_SEED_LENGTH] or DEFAULT_SEED
+
+
+def _posted_hints(data: Mapping[str, Any]) -> list[tuple[int, str, int]]:
+    """The hints of the change form's inline, as typed (saved or not)."""
+    try:
+        total = min(int(data.get("hints-TOTAL_FORMS", 0)), MAX_PREVIEW_HINTS)
+    except (TypeError, ValueError):
+        return []
+    hints = []
+    for index in range(total):
+        prefix = f"hints-{index}-"
+        text = str(data.get(prefix + "text", "")).strip()
+        if not text or data.get(prefix + "DELETE"):
+            continue
+        try:
+            order = int(data.get(prefix + "order") or index + 1)
+            unlock = int(data.get(prefix + "unlock_after_attempts") or 0)
+        except ValueError:
+            order, unlock = index + 1, 0
+        hints.append((order, text, unlock))
+    return hints
+
+
+def exercise_preview(
+    request: HttpRequest, model_admin: ModelAdmin[Exercise], object_id: str | None = None
+) -> HttpResponse:
+    """GET: the saved exercise's preview page (`?seed=` picks the variant, `?response=` grades).
+
+    POST (htmx, from the change form): a panel previewing the form's unsaved content, with the
+    validation messages the form would show on saving.
+    """
+    exercise: Exercise | None = None
+    if object_id is not None:
+        exercise = model_admin.get_object(request, unquote(object_id))
+        if exercise is None:
+            raise Http404("No such exercise.")
+    if not model_admin.has_view_permission(request, exercise):
+        raise PermissionDenied
+    seed = _seed(request)
+
+    if request.method == "POST":
+        form = ExerciseAdminForm(request.POST, request.FILES, instance=exercise)
+        form.is_valid()  # fills form.instance with what could be read, and the messages
+        form_errors = [
+            f"{name.replace('_', ' ').capitalize()}: {message}" if name != "__all__" else message
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
+        card = exercise_card(form.instance, seed=seed, hints=_posted_hints(request.POST))
+        return TemplateResponse(
+            request,
+            "admin/curriculum/exercise/_preview_panel.html",
+            {"card": card, "form_errors": form_errors, "show_answer": True},
+        )
+
+    if exercise is None:  # previewing an unsaved exercise needs its form's content
+        return HttpResponseNotAllowed(["POST"])
+    response = request.GET.get("response")
+    card = exercise_card(exercise, seed=seed, response=response)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Preview: exercise {exercise.order} of {exercise.lesson}",
+        "opts": Exercise._meta,
+        "original": exercise,
+        "card": card,
+        "show_answer": True,
+    }
+    return TemplateResponse(request, "curriculum/exercise_preview.html", context)

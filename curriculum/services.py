@@ -1,0 +1,168 @@
+"""Writes on the curriculum.
+
+Each block belongs to one capability; keep new functions in the block they serve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import models, transaction
+from django.db.models import Max, QuerySet
+
+from accounts.models import User
+from calcuingo.exceptions import ApplicationError
+
+from . import grading
+from .models import Exercise, Hint, Lesson, Status
+
+# --- Authoring ---------------------------------------------------------------------------------
+# Used by the admin and the import: everything an author writes across rows or models.
+
+MAX_GENERATED_FACTS = 1000
+FACT_LATEX = {"+": "+", "−": "-", "×": r"\times", "÷": r"\div"}
+
+
+class _Ordered(Protocol):
+    pk: Any
+    order: int
+
+    def save(self, *args: Any, **kwargs: Any) -> None: ...
+
+
+@transaction.atomic
+def ordered_children_save(
+    *,
+    model: type[models.Model],
+    parent_field: str,
+    instances: Sequence[_Ordered],
+    deleted: Iterable[models.Model] = (),
+) -> None:
+    """Save siblings whose `order` numbers may have been swapped or shifted.
+
+    The unique (parent, order) constraints are checked row by row, so saving "A: 1 → 2" while B
+    still holds 2 would fail even though B is about to move to 1. Rows whose number changes are
+    first parked above every number in use, then saved with their final numbers; all in one
+    transaction, so a failure leaves the old numbers in place. Deleted rows go first and free
+    their numbers.
+    """
+    for gone in deleted:
+        gone.delete()
+    existing = [obj for obj in instances if obj.pk is not None]
+    saved_order = dict(
+        model._default_manager.filter(pk__in=[obj.pk for obj in existing]).values_list(
+            "pk", "order"
+        )
+    )
+    moved = [obj for obj in existing if saved_order.get(obj.pk) != obj.order]
+    if moved:
+        parents = {getattr(obj, f"{parent_field}_id") for obj in moved}
+        top = model._default_manager.filter(**{f"{parent_field}_id__in": parents}).aggregate(
+            top=Max("order")
+        )["top"]
+        highest = max([top or 0, *(obj.order for obj in instances)])
+        for offset, obj in enumerate(moved, start=1):
+            model._default_manager.filter(pk=obj.pk).update(order=highest + offset)
+    for obj in instances:
+        obj.save()
+
+
+@transaction.atomic
+def content_status_set(*, queryset: QuerySet[Any], status: str, by: User | None = None) -> int:
+    """Publish or unpublish content in bulk, leaving an admin log entry per changed row."""
+    if status not in Status.values:
+        raise ApplicationError(f"Unknown status '{status}'.", field="status")
+    changed = list(queryset.exclude(status=status))
+    if not changed:
+        return 0
+    queryset.model._default_manager.filter(pk__in=[obj.pk for obj in changed]).update(status=status)
+    if by is not None:
+        LogEntry.objects.log_actions(
+            user_id=by.pk,
+            queryset=changed,
+            action_flag=CHANGE,
+            change_message=[{"changed": {"fields": ["Status"]}}],
+            single_object=False,
+        )
+    return len(changed)
+
+
+@transaction.atomic
+def exercise_hints_replace(*, exercise: Exercise, hints: Sequence[tuple[str, int]]) -> list[Hint]:
+    """Replace an exercise's hints by `hints` (text, unlock_after_attempts), numbered from 1."""
+    exercise.hints.all().delete()
+    return Hint.objects.bulk_create(
+        Hint(exercise=exercise, order=number, text=text, unlock_after_attempts=unlock)
+        for number, (text, unlock) in enumerate(hints, start=1)
+    )
+
+
+@transaction.atomic
+def facts_generate(
+    *,
+    lesson: Lesson,
+    operation: str,
+    operand1_range: tuple[int, int],
+    operand2_range: tuple[int, int],
+    status: str = Status.DRAFT,
+    allow_negative_results: bool = False,
+    created_by: User | None = None,
+) -> int:
+    """Add a fact exercise per operand pair after the lesson's exercises; return how many.
+
+    Ranges are inclusive. For ÷ the pairs are exact quotients (see `grading.fact_variants`).
+    Facts the lesson already has (same operands and operation) are skipped, so running it again
+    adds nothing. The lesson row is locked so that two authors cannot take the same numbers.
+    """
+    symbol = grading.canonical_operation(operation)
+    if symbol is None:
+        raise ApplicationError(
+            f"Unknown operation '{operation}': use one of + − × ÷.", field="operation"
+        )
+    if status not in Status.values:
+        raise ApplicationError(f"Unknown status '{status}'.", field="status")
+    for name, (low, high) in (
+        ("operand1_range", operand1_range),
+        ("operand2_range", operand2_range),
+    ):
+        if low > high:
+            raise ApplicationError(f"The range starts after it ends ({low} > {high}).", field=name)
+    locked = Lesson.objects.select_for_update().get(pk=lesson.pk)
+    siblings = Exercise.objects.filter(lesson=locked)
+    existing = set(
+        siblings.filter(kind=Exercise.Kind.FACT, operation=symbol, operation2="").values_list(
+            "operand1", "operand2"
+        )
+    )
+    pairs: list[tuple[int, int]] = []
+    variants = grading.fact_variants(
+        symbol, operand1_range, operand2_range, allow_negative_results=allow_negative_results
+    )
+    for pair in variants:  # lazily: wide ranges are refused before they fill the memory
+        if pair in existing:
+            continue
+        pairs.append(pair)
+        if len(pairs) > MAX_GENERATED_FACTS:
+            raise ApplicationError(
+                f"That would create more than {MAX_GENERATED_FACTS} exercises at a time; "
+                "choose smaller ranges.",
+                field="operand1_range",
+            )
+    start = (siblings.aggregate(top=Max("order"))["top"] or 0) + 1
+    Exercise.objects.bulk_create(
+        Exercise(
+            lesson=locked,
+            order=start + index,
+            kind=Exercise.Kind.FACT,
+            status=status,
+            prompt=f"${first} {FACT_LATEX[symbol]} {second} = ?$",
+            operand1=first,
+            operation=symbol,
+            operand2=second,
+            created_by=created_by,
+        )
+        for index, (first, second) in enumerate(pairs)
+    )
+    return len(pairs)
