@@ -261,7 +261,7 @@ def _day_counted(*, user: User, standing: Standing, at: datetime) -> Outcome:
 
 
 def _value_for(achievement: Achievement, standing: Standing, track_lessons: dict[int, int]) -> int:
-    values = {
+    values: dict[str, int] = {
         Criteria.CORRECT_ANSWERS: standing.correct_answers,
         Criteria.LESSONS_COMPLETED: standing.lessons_completed,
         Criteria.QUIZ_COMPLETED: standing.quizzes_completed,

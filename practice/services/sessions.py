@@ -205,7 +205,7 @@ def finish_locked(session: PracticeSession, *, abandoned: bool = False) -> Pract
     session.save(update_fields=["status", "ended_at", "paused_seconds", "paused_at"])
     if abandoned:
         return session
-    first_completion, unlocked = False, []
+    first_completion, unlocked = False, list[Lesson]()
     if session.mode == Mode.LESSON and session.lesson_id and session.position >= len(session.plan):
         first_completion, unlocked = lesson_complete(session=session)
     if session.mode == Mode.QUIZ and session.config.get("placement"):
@@ -238,7 +238,7 @@ def finish_locked(session: PracticeSession, *, abandoned: bool = False) -> Pract
 def session_finish(*, session: PracticeSession, abandon: bool = False) -> PracticeSession:
     session = _lock(session)
     if not session.is_open:
-        raise ApplicationError("This session is already finished.", code="finished")
+        raise ApplicationError("This session is already finished.", code="finished", status=409)
     return finish_locked(session, abandoned=abandon)
 
 
