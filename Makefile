@@ -40,6 +40,10 @@ run: demo
 	@echo "Calcuingo is starting on http://$(HOST):$(PORT)/ (demo logins are in README.md)"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Two workers (the machines have two cores); a test file stays on one worker, so tests that share
+# an outside resource (a Redis database, a Celery worker) never race each other.
+PYTEST_ARGS ?= -n 2 --dist loadfile
+
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
