@@ -184,7 +184,79 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {}
+# Late acknowledgement is opted into task by task (`acks_late=True, reject_on_worker_lost=True`)
+# by the idempotent ones, which a dead worker's message may safely run again; the others (e-mail,
+# calibration) keep these defaults: acknowledged on start, never run twice.
+CELERY_TASK_ACKS_LATE = False
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
+# Redis redelivers a message left unacknowledged this long: more than the hard time limit plus
+# the longest retry countdown (600 s), or a slow task would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# Tasks that must finish before their next run is due.
+CELERY_TASK_ANNOTATIONS = {
+    "analytics.tasks.streak_reminders_send": {"soft_time_limit": 240, "time_limit": 300},
+    "gamification.tasks.leaderboards_rebuild": {"soft_time_limit": 240, "time_limit": 300},
+}
+
+from celery.schedules import crontab  # noqa: E402 - used by the beat schedule only
+
+# Periodic work; times are UTC. The daily-summary rollup recomputes each learner's *local*
+# yesterday, so it runs hourly: some zone's midnight has just passed every hour (and each zone's
+# day is rolled once, see `analytics.rollups`). `expires` drops a run that waited past its slot.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "rollup-daily-summaries": {
+        "task": "analytics.tasks.rollup_day",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 55 * 60},
+    },
+    "refresh-user-statistics": {
+        "task": "analytics.tasks.statistics_refresh",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 55 * 60},
+    },
+    "compute-exercise-stats": {
+        "task": "analytics.tasks.exercise_stats_compute",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "calibrate-difficulty": {
+        "task": "practice.tasks.difficulty_calibrate",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    "rebuild-leaderboards": {
+        "task": "gamification.tasks.leaderboards_rebuild",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 9 * 60},
+    },
+    "close-weekly-leaderboard": {
+        "task": "gamification.tasks.leaderboard_close_period",
+        "schedule": crontab(day_of_week="mon", hour=0, minute=5),
+        "kwargs": {"period": "weekly"},
+    },
+    "enforce-retention": {
+        "task": "analytics.tasks.retention_enforce",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # The reminders' window is the quarter hour before the run's start: a run later than ten
+    # minutes is dropped rather than let it look at the next window.
+    "send-streak-reminders": {
+        "task": "analytics.tasks.streak_reminders_send",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 10 * 60},
+    },
+    "expire-stale-sessions": {
+        "task": "practice.tasks.session_expire_stale",
+        "schedule": crontab(minute=40),
+        "options": {"expires": 55 * 60},
+    },
+}
+
+# --- Retention ------------------------------------------------------------------------------
+# Learning events older than this are folded into daily counts per type, then deleted.
+LEARNING_EVENT_RETENTION_DAYS = env.int("LEARNING_EVENT_RETENTION_DAYS", default=90)
+# Sessions that ended longer ago than this keep their counters but not their plan.
+SESSION_DETAIL_RETENTION_DAYS = env.int("SESSION_DETAIL_RETENTION_DAYS", default=182)
+if min(LEARNING_EVENT_RETENTION_DAYS, SESSION_DETAIL_RETENTION_DAYS) < 1:
+    raise ImproperlyConfigured("Retention periods must be at least one day")
 
 # --- E-mail ---------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -386,4 +458,4 @@ LOGGING = {
 
 # --- Demo -----------------------------------------------------------------------------------
 # What `manage.py load_demo` installs, in order; each loader is idempotent and returns what it made.
-DEMO_LOADERS = ["curriculum.demo.load", "accounts.demo.load"]
+DEMO_LOADERS = ["curriculum.demo.load", "gamification.seeds.seed", "accounts.demo.load"]

@@ -17,12 +17,15 @@ api_v1 = [
     path("", include("accounts.urls_api")),
     path("", include("curriculum.urls_api")),
     path("", include("practice.urls_api")),
+    path("", include("gamification.urls_api")),
+    path("", include("analytics.urls_api")),
 ]
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
+    path("", include("practice.urls")),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include(api_v1)),

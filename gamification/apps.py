@@ -1,8 +1,26 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _reseed(sender: AppConfig, apps: Any = None, **kwargs: Any) -> None:
+    """Keep the seeded avatars and achievements present after `migrate` and after a flush.
+
+    The data migration seeds them once; a database flush (tests that commit) would otherwise
+    leave every later test without achievements. Idempotent: an upsert by code.
+    """
+    from .seeds import seed
+
+    if apps is not None and apps.is_installed("gamification"):
+        seed(apps)
 
 
 class GamificationConfig(AppConfig):
     name = "gamification"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        post_migrate.connect(_reseed, sender=self, dispatch_uid="gamification.reseed")

@@ -106,18 +106,21 @@ def bump(
 
 
 def member_visibility(*, user_id: int, visible: bool) -> None:
-    """Take an opted-out learner off the boards at once (a rebuild puts her back)."""
-    if visible:
-        rebuild()
-        return
+    """Take an opted-out learner off the boards at once (a rebuild puts her back).
+
+    Runs after commit: a Redis outage is logged, never raised into the request that changed it.
+    """
     try:
+        if visible:
+            rebuild()
+            return
         client = _redis()
         if client is None:
             return
         for key in client.scan_iter(match=f"{PREFIX}:*:*:*"):
             client.zrem(key, user_id)
-    except Exception as exc:  # noqa: BLE001
-        logger.warning("leaderboard removal for user %s failed: %s", user_id, exc)
+    except Exception as exc:  # noqa: BLE001 - the ledger is the truth; a rebuild repairs Redis
+        logger.warning("leaderboard visibility of user %s failed: %s", user_id, exc)
 
 
 def _ledger(period: str, starts_on: date | None, track_id: int | None) -> QuerySet[Any]:

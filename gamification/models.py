@@ -64,6 +64,14 @@ class Standing(models.Model):
     last_active_date = models.DateField(
         null=True, blank=True, help_text="The learner's local date of the last day that counted."
     )
+    # Where and when that day was counted: a learner who changes time zone keeps the calendar
+    # she lived (see `streaks.days_missed`).
+    last_active_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last day that counted was counted."
+    )
+    last_active_timezone = models.CharField(
+        max_length=64, blank=True, help_text="The time zone whose calendar last_active_date is on."
+    )
     streak_freezes = models.PositiveSmallIntegerField(default=0)
     selected_avatar = models.ForeignKey(
         "Avatar", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

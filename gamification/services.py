@@ -29,7 +29,7 @@ from .models import (
     UserAvatar,
     XPEvent,
 )
-from .streaks import advance, local_date
+from .streaks import advance, days_missed, local_date
 
 Reason = XPEvent.Reason
 Criteria = Achievement.Criteria
@@ -112,7 +112,13 @@ def xp_award(
     opted_out = standing.leaderboard_opt_out
     if not opted_out:
         transaction.on_commit(
-            lambda: leaderboards.bump(user_id=user.pk, amount=amount, track_id=track_id, at=when)
+            lambda: leaderboards.bump(
+                user_id=user.pk,
+                amount=amount,
+                track_id=track_id,
+                at=when,
+                username=user.username,
+            )
         )
     if outcome.leveled_up:
         outcome.merge(achievements_check(user=user, criteria={Criteria.LEVEL_REACHED}))
@@ -167,6 +173,9 @@ def session_completed(
     criteria: set[str] = set()
     standing = Standing.objects.select_for_update().get(pk=standing_ensure(user=user).pk)
     outcome.level_before = outcome.level = standing.level
+    # The streak first, from the row just locked: an achievement earned below may grant a
+    # freeze, which must add to the freezes the day has used rather than be overwritten.
+    outcome.merge(_day_counted(user=user, standing=standing, at=when))
     counters: dict[str, Any] = {}
     if mode == "lesson" and lesson_id is not None:
         if first_completion:
@@ -207,7 +216,6 @@ def session_completed(
             criteria.add(Criteria.PERFECT_QUIZ)
     if counters:
         Standing.objects.filter(pk=standing.pk).update(**counters)
-    outcome.merge(_day_counted(user=user, standing=standing, at=when))
     if outcome.streak_extended:
         criteria.add(Criteria.STUDY_STREAK)
     if criteria:
@@ -216,14 +224,27 @@ def session_completed(
 
 
 def _day_counted(*, user: User, standing: Standing, at: datetime) -> Outcome:
-    """The day's goal is met: daily-goal XP once per local day, and the streak moves on."""
+    """The day's goal is met: daily-goal XP once per local day, and the streak moves on.
+
+    The caller holds the standing row locked (read-modify-write of the streak).
+    """
     today = local_date(at, user.timezone)
+    missed = None
+    if standing.last_active_date is not None:
+        missed = days_missed(
+            last_active_date=standing.last_active_date,
+            last_active_at=standing.last_active_at,
+            last_active_timezone=standing.last_active_timezone,
+            now=at,
+            time_zone=user.timezone,
+        )
     streak = advance(
         current=standing.current_streak,
         best=standing.best_streak,
         last_active_date=standing.last_active_date,
         freezes=standing.streak_freezes,
         today=today,
+        missed=missed,
     )
     outcome = Outcome(level_before=standing.level, level=standing.level, streak=streak.current)
     if not streak.counted_today:
@@ -232,6 +253,8 @@ def _day_counted(*, user: User, standing: Standing, at: datetime) -> Outcome:
         current_streak=streak.current,
         best_streak=streak.best,
         last_active_date=streak.last_active_date,
+        last_active_at=at,
+        last_active_timezone=user.timezone,
         streak_freezes=streak.freezes,
     )
     outcome.streak_extended, outcome.freezes_used = True, streak.freezes_used
@@ -297,7 +320,7 @@ def achievements_check(*, user: User, criteria: set[str], track_id: int | None =
     outcome = Outcome()
     if not candidates:
         return outcome
-    standing = Standing.objects.get(user=user)
+    standing = standing_ensure(user=user)
     outcome.level_before = outcome.level = standing.level
     track_lessons: dict[int, int] = {}
     if track_id is not None and any(a.criteria == Criteria.TRACK_COMPLETED for a in candidates):

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import learner_visible_to
+from analytics import cache as analytics_cache
 from calcuingo.api.auth import current_user
 from calcuingo.exceptions import ApplicationError
 from curriculum import grading
@@ -90,6 +91,12 @@ def present_exercise(session: PracticeSession) -> dict[str, Any] | None:
         "operand2": exercise.operand2,
         "operation2": exercise.operation2,
         "operand3": exercise.operand3,
+        "image": exercise.image.url if exercise.image else None,
+        "variables": [
+            name for name in exercise.answer.get("variables", []) if isinstance(name, str)
+        ]
+        if exercise.kind == Exercise.Kind.EXPRESSION and isinstance(exercise.answer, dict)
+        else [],
         "hint_count": Hint.objects.filter(exercise=exercise).count(),
         "hints_used": int(item.get("hints", 0)),
         "requeued": bool(item.get("requeued")),
@@ -369,9 +376,12 @@ class TrackProgressDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         learner = _learner(request)
         track = generics.get_object_or_404(tracks_visible_to(user=current_user(request)), pk=pk)
-        return Response(
-            TrackProgressSerializer(selectors.track_overview(user=learner, track=track)).data
+        overview = analytics_cache.cached(
+            analytics_cache.track_progress_key(learner.pk, track.pk),
+            analytics_cache.TRACK_PROGRESS_TTL,
+            lambda: selectors.track_overview(user=learner, track=track),
         )
+        return Response(TrackProgressSerializer(overview).data)
 
 
 class ReviewCountApi(APIView):
@@ -401,7 +411,11 @@ class MasteryGridApi(APIView):
         learner = _learner(request)
         track = generics.get_object_or_404(tracks_visible_to(user=current_user(request)), pk=pk)
         operation = query.validated_data["operation"]
-        cells = selectors.mastery_grid(user=learner, track=track, operation=operation)
+        cells = analytics_cache.cached(
+            analytics_cache.grid_key(learner.pk, track.pk, operation),
+            analytics_cache.GRID_TTL,
+            lambda: selectors.mastery_grid(user=learner, track=track, operation=operation),
+        )
         return Response(
             GridSerializer({"track": track.pk, "operation": operation, "cells": cells}).data
         )

@@ -144,12 +144,23 @@ def exercises_by_need(*, user: User, exercises: QuerySet[Exercise]) -> Need:
 
 
 def review_due_count(*, user: User) -> int:
-    return ExerciseProgress.objects.filter(
-        user=user,
-        due_at__lte=timezone.now(),
-        exercise__status=PUBLISHED,
-        exercise__lesson__status=PUBLISHED,
-    ).count()
+    """How many exercises a review would ask now: the review plan's rule, in one query.
+
+    Published all the way up (a draft unit's exercises are not reviewed, so not counted), and
+    nothing is due for a learner who turned spaced repetition off.
+    """
+    return (
+        ExerciseProgress.objects.filter(
+            user=user,
+            due_at__lte=timezone.now(),
+            exercise__status=PUBLISHED,
+            exercise__lesson__status=PUBLISHED,
+            exercise__lesson__unit__status=PUBLISHED,
+            exercise__lesson__unit__track__status=PUBLISHED,
+        )
+        .exclude(user__profile__spaced_repetition=False)
+        .count()
+    )
 
 
 def mastery_grid(*, user: User, track: Track, operation: str) -> list[dict[str, Any]]:
@@ -274,7 +285,9 @@ def track_progress_list(*, user: User, tracks: QuerySet[Track]) -> list[dict[str
     xp = total_xp(user=user)
     done = {pk for pk, row in rows.items() if row.completed_at is not None}
     result = []
-    for track in tracks.prefetch_related(
+    # Reset, then prefetch: the caller's queryset may already prefetch "prerequisites" (as
+    # `tracks_visible_to` does) and a second, different Prefetch of it raises ValueError.
+    for track in tracks.prefetch_related(None).prefetch_related(
         Prefetch("prerequisites", queryset=Track.objects.only("id"))
     ):
         row = rows.get(track.pk)

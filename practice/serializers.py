@@ -50,6 +50,11 @@ class PlainExerciseSerializer(serializers.Serializer[Any]):
     operand2 = serializers.IntegerField(allow_null=True)
     operation2 = serializers.CharField()
     operand3 = serializers.IntegerField(allow_null=True)
+    image = serializers.CharField(allow_null=True, help_text="URL of the exercise's picture.")
+    variables = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Multi-letter variable names to pass to the math preview (e.g. theta).",
+    )
     hint_count = serializers.IntegerField()
     hints_used = serializers.IntegerField()
     requeued = serializers.BooleanField(help_text="Asked again after a wrong answer.")

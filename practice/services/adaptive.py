@@ -69,8 +69,9 @@ def difficulty_calibrate(*, min_answers: int = MIN_ANSWERS) -> int:
     """Set each exercise's Elo difficulty from its share of right answers (batch, set-based).
 
     The rating that predicts the observed success rate for an average learner, shrunk towards
-    the current rating by a prior so that a few answers cannot swing it. Returns how many
-    exercises changed.
+    the default rating by a prior so that a few answers cannot swing it. The prior is fixed,
+    not the current rating: shrinking towards the last result would move every rating again
+    on each run with no new answers. Returns how many exercises changed.
     """
     stats = (
         Attempt.objects.values("exercise_id")
@@ -86,7 +87,7 @@ def difficulty_calibrate(*, min_answers: int = MIN_ANSWERS) -> int:
         rate = (row["right"] + 0.5) / (row["n"] + 1.0)
         observed = abilities - 400.0 * math.log10(rate / (1.0 - rate))
         weight = row["n"] / (row["n"] + CALIBRATION_PRIOR)
-        new = round(weight * observed + (1 - weight) * exercise.difficulty_rating, 2)
+        new = round(weight * observed + (1 - weight) * DEFAULT_RATING, 2)
         if abs(new - exercise.difficulty_rating) >= 0.01:
             exercise.difficulty_rating = new
             changed.append(exercise)

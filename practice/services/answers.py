@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from analytics import cache as analytics_cache
 from analytics import services as analytics
 from calcuingo.exceptions import ApplicationError
 from curriculum import grading
@@ -94,12 +95,16 @@ def _replay(*, user: User, key: str, print_: str) -> AnswerResult | None:
             code="idempotency_conflict",
         )
     progress = ExerciseProgress.objects.filter(user=user, exercise=previous.exercise_id).first()
+    plan = previous.session.plan
+    seed = plan[previous.plan_index]["seed"] if previous.plan_index < len(plan) else ""
+    values = variant_values(previous.exercise, seed)
+    explanation = previous.exercise.explanation
     return AnswerResult(
         attempt=previous,
         session=previous.session,
         progress=progress,
         replayed=True,
-        explanation=previous.exercise.explanation,
+        explanation=grading.render_template(explanation, values) if values else explanation,
     )
 
 
@@ -107,7 +112,10 @@ def _check_current(session: PracticeSession, exercise_id: int) -> dict[str, Any]
     if not session.is_open:
         raise ApplicationError("This session is finished.", code="finished", status=409)
     if session.status == PracticeSession.Status.PAUSED:
-        raise ApplicationError("This session is paused: resume it first.", code="paused")
+        # A state conflict like "finished", not malformed input: 409, as the API documents.
+        raise ApplicationError(
+            "This session is paused: resume it first.", code="paused", status=409
+        )
     item = session.current_item()
     if item is None:
         raise ApplicationError("This session has no question left.", code="finished", status=409)
@@ -160,6 +168,15 @@ def answer_submit(
     values = variant_values(exercise, item["seed"])
     spec = exercise.grading_spec()
     verdict = grading.grade(exercise.kind, spec, response, values=values)
+    limit_s = session.config.get("per_question_seconds")
+    if limit_s and response_ms > int(limit_s) * 1000:
+        # A quiz question answered after its time is up counts as missed, like on an exam.
+        verdict = replace(
+            verdict,
+            correct=False,
+            score=0.0,
+            feedback=f"Time ran out: each question has {limit_s} seconds.",
+        )
     hints_used = int(item.get("hints", 0))
     timed = exercise.kind == Exercise.Kind.FACT
     now = timezone.now()
@@ -295,6 +312,7 @@ def answer_submit(
             reward.merge(session_reward)
 
     option_explanation = getattr(verdict, "explanation", "") or ""
+    transaction.on_commit(lambda: analytics_cache.learner_cache_invalidate(user.pk))
     return AnswerResult(
         attempt=attempt,
         session=session,

@@ -116,27 +116,50 @@ def lesson_complete(*, session: PracticeSession) -> tuple[bool, list[Lesson]]:
 
 
 def placement_apply(*, session: PracticeSession) -> list[Unit]:
-    """A placement quiz: every unit answered without a mistake is marked as mastered."""
+    """A placement quiz: every unit answered without a mistake is marked as mastered.
+
+    It counts like completing the unit by practice: the track's unit and lesson counters move
+    and the track may complete. What was already complete keeps its date and is not counted
+    twice.
+    """
     results: dict[int, list[bool]] = defaultdict(list)
     for unit_id, correct in Attempt.objects.filter(session=session).values_list(
         "exercise__lesson__unit_id", "is_correct"
     ):
         results[unit_id].append(correct)
     placed: list[Unit] = []
+    last_lessons: list[Lesson] = []
+    units_done = lessons_done = 0
     now = timezone.now()
     user = session.user
     for unit in Unit.objects.filter(pk__in=results).select_related("track").order_by("order"):
         answers = results[unit.pk]
         if len(answers) < 2 or not all(answers):
             continue
-        UnitProgress.objects.update_or_create(
-            user=user, unit=unit, defaults={"completed_at": now, "unlocked_at": now}
+        unit_row, _ = UnitProgress.objects.get_or_create(
+            user=user, unit=unit, defaults={"unlocked_at": now}
         )
-        for lesson in Lesson.objects.filter(unit=unit, status=Status.PUBLISHED):
-            LessonProgress.objects.update_or_create(
-                user=user, lesson=lesson, defaults={"completed_at": now, "unlocked_at": now}
+        units_done += UnitProgress.objects.filter(pk=unit_row.pk, completed_at__isnull=True).update(
+            completed_at=now
+        )
+        lessons = list(Lesson.objects.filter(unit=unit, status=Status.PUBLISHED).order_by("order"))
+        for lesson in lessons:
+            lesson_row, _ = LessonProgress.objects.get_or_create(
+                user=user, lesson=lesson, defaults={"unlocked_at": now}
             )
-            last = lesson
+            lessons_done += LessonProgress.objects.filter(
+                pk=lesson_row.pk, completed_at__isnull=True
+            ).update(completed_at=now)
         placed.append(unit)
-        unlocks_record(user=user, after=last)
+        last_lessons += lessons[-1:]
+    if placed:
+        track = placed[0].track
+        track_row, _ = TrackProgress.objects.get_or_create(user=user, track=track)
+        TrackProgress.objects.filter(pk=track_row.pk).update(
+            units_completed=F("units_completed") + units_done,
+            lessons_completed=F("lessons_completed") + lessons_done,
+        )
+        track_check_completion(user=user, track=track)
+    for lesson in last_lessons:
+        unlocks_record(user=user, after=lesson)
     return placed

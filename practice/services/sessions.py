@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import LearnerProfile, User
+from analytics import cache as analytics_cache
 from analytics import services as analytics
 from calcuingo.exceptions import ApplicationError
 from curriculum.models import Exercise, Lesson, Status, Track, Unit
@@ -84,6 +85,15 @@ def _quiz_plan(exercises: Any, size: int, rng: random.Random) -> list[PlanItem]:
     return [_item(pk) for pk in ids[:size]]
 
 
+def _assert_track_open(user: User, track: Track) -> None:
+    if not selectors.track_is_unlocked(user=user, track=track):
+        raise ApplicationError(
+            "This track is still locked: finish the tracks before it and earn its XP first.",
+            status=403,
+            code="locked",
+        )
+
+
 @transaction.atomic
 def session_start(
     *,
@@ -118,13 +128,16 @@ def session_start(
     elif mode == Mode.DRILL:
         if track is None:
             raise ApplicationError("A drill needs a track of math facts.", field="track")
+        _assert_track_open(user, track)
         plan = _drill_plan(user, track)
         config["seconds"] = seconds or DEFAULT_DRILL_SECONDS
     elif mode == Mode.QUIZ:
         if unit is not None:
             track = unit.track
+            _assert_track_open(user, track)
             pool = Exercise.objects.filter(lesson__unit=unit)
         elif track is not None:
+            _assert_track_open(user, track)
             pool = Exercise.objects.filter(lesson__unit__track=track)
         else:
             raise ApplicationError("A quiz needs a track or a unit.", field="track")
@@ -195,6 +208,13 @@ def drill_time_left(session: PracticeSession) -> int | None:
 def finish_locked(session: PracticeSession, *, abandoned: bool = False) -> PracticeSession:
     """Close a session whose row the caller holds locked; complete its lesson if it was one."""
     now = timezone.now()
+    questions_left = session.position < len(session.plan)
+    if not abandoned and (
+        (session.mode == Mode.LESSON and questions_left) or session.answered == 0
+    ):
+        # Stopping a lesson midway, or any session before a single answer, is not completing
+        # it: no lesson progress, no day counted towards the streak.
+        abandoned = True
     if session.status == PracticeSession.Status.PAUSED and session.paused_at:
         session.paused_seconds += int((now - session.paused_at).total_seconds())
         session.paused_at = None
@@ -203,10 +223,11 @@ def finish_locked(session: PracticeSession, *, abandoned: bool = False) -> Pract
     )
     session.ended_at = now
     session.save(update_fields=["status", "ended_at", "paused_seconds", "paused_at"])
+    transaction.on_commit(lambda: analytics_cache.learner_cache_invalidate(session.user_id))
     if abandoned:
         return session
     first_completion, unlocked = False, list[Lesson]()
-    if session.mode == Mode.LESSON and session.lesson_id and session.position >= len(session.plan):
+    if session.mode == Mode.LESSON and session.lesson_id:
         first_completion, unlocked = lesson_complete(session=session)
     if session.mode == Mode.QUIZ and session.config.get("placement"):
         placement_apply(session=session)

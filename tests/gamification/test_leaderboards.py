@@ -1,0 +1,245 @@
+"""Leaderboards: read from Redis with no SQL, from the ledger when Redis is down, rebuilt, closed.
+
+Most tests need a real Redis server (database 15; only the `calcuingo:lb:*` keys are flushed)
+and are skipped, saying so, when none answers. Answers bump the boards after commit, so they
+are sent inside `django_capture_on_commit_callbacks(execute=True)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from curriculum.models import Lesson
+from gamification import leaderboards
+from gamification.models import LeaderboardEntry
+from gamification.services import xp_award
+from tests.accounts.factories import UserFactory
+from tests.practice.builders import numeric_lesson
+
+from .helpers import answer, start_lesson
+
+pytestmark = pytest.mark.django_db
+
+Capture = Callable[..., Any]
+
+
+@pytest.fixture
+def learners(db: None) -> dict[str, User]:
+    return {name: UserFactory(username=name) for name in ("noether", "gauss", "hypatia", "tao")}
+
+
+@pytest.fixture
+def practised(
+    learners: dict[str, User],
+    client_for: Callable[[User], APIClient],
+    django_capture_on_commit_callbacks: Capture,
+) -> Callable[[Lesson | None], dict[str, APIClient]]:
+    """Noether answers 3 right, Gauss 2, Hypatia 1 (each 12 XP, and 5 for "First steps"); Tao
+    none. Returns their API clients."""
+
+    def practise(lesson: Lesson | None = None) -> dict[str, APIClient]:
+        clients = {name: client_for(user) for name, user in learners.items()}
+        with django_capture_on_commit_callbacks(execute=True):
+            for name, count in (("noether", 3), ("gauss", 2), ("hypatia", 1)):
+                session_id = start_lesson(clients[name], lesson or numeric_lesson(exercises=4))
+                for _ in range(count):
+                    answer(clients[name], session_id)
+        return clients
+
+    return practise
+
+
+def order(rows: list[dict[str, Any]]) -> list[tuple[int, str, int]]:
+    return [(row["rank"], row["username"], row["xp"]) for row in rows]
+
+
+EXPECTED = [(1, "noether", 41), (2, "gauss", 29), (3, "hypatia", 17)]
+
+
+def test_the_weekly_board_ranks_learners_by_this_weeks_xp(
+    redis_boards: None, practised: Callable[..., dict[str, APIClient]]
+) -> None:
+    hypatia = practised()["hypatia"]
+
+    body = hypatia.get("/api/v1/leaderboards/weekly").json()
+
+    assert body["source"] == "redis"
+    assert order(body["top"]) == EXPECTED
+    assert (body["me"]["rank"], body["me"]["is_me"]) == (3, True)
+    assert order(body["around_me"]) == EXPECTED
+    assert body["starts_on"] == leaderboards.period_start("weekly").isoformat()
+    assert date.fromisoformat(body["starts_on"]).weekday() == 0  # a Monday
+
+
+def test_reading_a_board_from_redis_runs_no_sql(
+    redis_boards: None,
+    practised: Callable[..., dict[str, APIClient]],
+    learners: dict[str, User],
+    django_assert_num_queries: Any,
+) -> None:
+    practised()
+
+    with django_assert_num_queries(0):
+        board = leaderboards.read(period="weekly", user_id=learners["hypatia"].pk)
+
+    assert board.source == "redis"
+    assert [(row.rank, row.username, row.xp) for row in board.top] == EXPECTED
+    assert board.me is not None
+    assert board.me.rank == 3
+
+
+def test_top_limits_the_leaders_but_not_my_rank(
+    redis_boards: None, practised: Callable[..., dict[str, APIClient]]
+) -> None:
+    hypatia = practised()["hypatia"]
+
+    body = hypatia.get("/api/v1/leaderboards/all_time?top=2").json()
+    too_many = hypatia.get("/api/v1/leaderboards/all_time?top=101")
+
+    assert order(body["top"]) == EXPECTED[:2]
+    assert body["me"]["rank"] == 3
+    assert too_many.status_code == 400
+
+
+def test_with_redis_down_the_board_comes_from_the_ledger(
+    redis_down: None, practised: Callable[..., dict[str, APIClient]]
+) -> None:
+    clients = practised()  # the bumps fail quietly: the ledger is the truth
+
+    body = clients["hypatia"].get("/api/v1/leaderboards/weekly").json()
+    daily = clients["tao"].get("/api/v1/leaderboards/daily").json()
+
+    assert body["source"] == "sql"
+    assert order(body["top"]) == EXPECTED
+    assert body["me"]["rank"] == 3
+    assert (daily["source"], order(daily["top"]), daily["me"]) == ("sql", EXPECTED, None)
+
+
+def test_a_rebuild_restores_flushed_boards_from_the_ledger(
+    redis_boards: None, practised: Callable[..., dict[str, APIClient]], learners: dict[str, User]
+) -> None:
+    practised()
+    client = leaderboards._redis()
+    assert client is not None
+    client.delete(*client.keys(f"{leaderboards.PREFIX}:*"))
+    me = learners["hypatia"].pk
+    assert leaderboards.read(period="weekly", user_id=me).top == []
+
+    boards = leaderboards.rebuild()
+
+    assert boards >= 3  # daily, weekly, all-time; and each per track
+    for period in leaderboards.PERIODS:
+        board = leaderboards.read(period=period, user_id=me)
+        assert [(r.rank, r.username, r.xp) for r in board.top] == EXPECTED, period
+
+
+def test_closing_a_week_archives_it_once_weeks_starting_on_monday_utc(
+    learners: dict[str, User],
+) -> None:
+    noether, gauss, hypatia, tao = learners.values()
+    wednesday = datetime(2026, 11, 18, 12, tzinfo=UTC)  # this week: Mon 16 – Sun 22 Nov
+    for user, amount, at in (
+        (noether, 30, datetime(2026, 11, 15, 23, 30, tzinfo=UTC)),  # Sun: the week closed
+        (gauss, 20, datetime(2026, 11, 9, 0, 10, tzinfo=UTC)),  # Mon 9: its first minutes
+        (hypatia, 50, datetime(2026, 11, 16, 0, 30, tzinfo=UTC)),  # Mon 16: this week
+        (tao, 40, datetime(2026, 11, 8, 23, 59, tzinfo=UTC)),  # Sun 8: the week before
+    ):
+        xp_award(user=user, amount=amount, reason="answer", source_type="t", source_id=1, at=at)
+
+    first = leaderboards.close_period(period="weekly", at=wednesday)
+    again = leaderboards.close_period(period="weekly", at=wednesday)
+
+    archived = LeaderboardEntry.objects.order_by("rank")
+    assert first == again == 2
+    assert [(e.starts_on, e.scope, e.user.username, e.rank, e.xp) for e in archived] == [
+        (date(2026, 11, 9), "all", "noether", 1, 30),
+        (date(2026, 11, 9), "all", "gauss", 2, 20),
+    ]
+
+
+def test_closing_a_week_drops_its_redis_keys(redis_boards: None, learners: dict[str, User]) -> None:
+    last_week = datetime(2026, 11, 10, 12, tzinfo=UTC)
+    leaderboards.bump(user_id=learners["gauss"].pk, amount=9, track_id=None, at=last_week)
+    xp_award(user=learners["gauss"], amount=9, reason="answer", source_type="t", source_id=1)
+    client = leaderboards._redis()
+    assert client is not None
+    key = leaderboards.key_for("weekly", date(2026, 11, 9), None)
+    assert client.exists(key)
+
+    leaderboards.close_period(period="weekly", at=datetime(2026, 11, 18, tzinfo=UTC))
+
+    assert not client.exists(key)
+
+
+def test_opting_out_takes_her_off_the_redis_boards_and_opting_in_brings_her_back(
+    redis_boards: None,
+    practised: Callable[..., dict[str, APIClient]],
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    clients = practised()
+    noether, gauss = clients["noether"], clients["gauss"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        noether.patch("/api/v1/me/leaderboards", {"opt_out": True})
+    without_her = gauss.get("/api/v1/leaderboards/weekly").json()
+    hers = noether.get("/api/v1/leaderboards/all_time").json()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(noether, start_lesson(noether, numeric_lesson(exercises=2)))  # no bump: she is out
+    still_without_her = gauss.get("/api/v1/leaderboards/weekly").json()
+    with django_capture_on_commit_callbacks(execute=True):
+        noether.patch("/api/v1/me/leaderboards", {"opt_out": False})
+    with_her = gauss.get("/api/v1/leaderboards/weekly").json()
+
+    assert without_her["source"] == "redis"
+    assert order(without_her["top"]) == [(1, "gauss", 29), (2, "hypatia", 17)]
+    assert (hers["me"], hers["around_me"]) == (None, [])
+    assert order(still_without_her["top"]) == order(without_her["top"])
+    # Back in, rebuilt from the ledger: 41 XP and the 12 earned while she was out.
+    assert order(with_her["top"])[0] == (1, "noether", 53)
+
+
+def test_opting_out_takes_her_off_the_boards_read_from_the_ledger(
+    redis_down: None, practised: Callable[..., dict[str, APIClient]]
+) -> None:
+    clients = practised()
+    noether, gauss = clients["noether"], clients["gauss"]
+
+    noether.patch("/api/v1/me/leaderboards", {"opt_out": True})
+    body = gauss.get("/api/v1/leaderboards/weekly").json()
+    hers = noether.get("/api/v1/leaderboards/weekly").json()
+
+    assert body["source"] == "sql"
+    assert order(body["top"]) == [(1, "gauss", 29), (2, "hypatia", 17)]
+    assert hers["me"] is None
+
+
+def test_each_track_has_its_own_board(
+    redis_boards: None,
+    learners: dict[str, User],
+    client_for: Callable[[User], APIClient],
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    algebra, calculus = numeric_lesson(exercises=4), numeric_lesson(exercises=4)
+    noether, gauss = client_for(learners["noether"]), client_for(learners["gauss"])
+    with django_capture_on_commit_callbacks(execute=True):
+        for client, lesson, count in ((noether, algebra, 1), (gauss, algebra, 2)):
+            session_id = start_lesson(client, lesson)
+            for _ in range(count):
+                answer(client, session_id)
+        answer(noether, start_lesson(noether, calculus))
+
+    algebra_board = noether.get(f"/api/v1/leaderboards/weekly?track={algebra.unit.track_id}")
+    calculus_board = noether.get(f"/api/v1/leaderboards/weekly?track={calculus.unit.track_id}")
+    unknown = noether.get("/api/v1/leaderboards/weekly?track=999999")
+
+    # Only answer XP counts on a track's board ("First steps" belongs to no track).
+    assert order(algebra_board.json()["top"]) == [(1, "gauss", 24), (2, "noether", 12)]
+    assert order(calculus_board.json()["top"]) == [(1, "noether", 12)]
+    assert algebra_board.json()["track"] == algebra.unit.track_id
+    assert unknown.status_code == 404
