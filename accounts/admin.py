@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
+from axes.helpers import get_client_ip_address
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from . import data_rights, signals
 from .models import LearnerProfile, ParentInvite, ParentLink, User
 
 
@@ -40,6 +46,38 @@ class UserAdmin(BaseUserAdmin[User]):
             },
         ),
     )
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "role" in form.changed_data:
+            # In the admin's transaction: the audit row commits with the change.
+            signals.role_changed.send(
+                sender=User,
+                user=obj,
+                old_role=form.initial.get("role", ""),
+                new_role=obj.role,
+                by=request.user,
+                request=request,
+            )
+
+    def get_deleted_objects(
+        self, objs: Any, request: HttpRequest
+    ) -> tuple[list[Any], dict[str, int], set[str], list[Any]]:
+        # The erasure below decides what goes and what stays anonymised, append-only ledgers
+        # included (whose admins refuse deletion): who may delete a user may erase her.
+        deleted, counts, _, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        """Deleting in the admin is the same erasure as the learner's own: answers anonymised."""
+        assert isinstance(request.user, User)
+        data_rights.account_delete(
+            learner=obj, by=request.user, ip_address=get_client_ip_address(request)
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            self.delete_model(request, user)
 
 
 @admin.register(LearnerProfile)

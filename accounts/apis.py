@@ -6,25 +6,30 @@ from typing import Any
 
 from allauth.account.forms import ResetPasswordForm
 from allauth.account.models import EmailAddress
+from allauth.account.signals import password_changed
+from axes.helpers import get_client_ip_address
 from django.contrib.auth import authenticate, logout, update_session_auth_hash
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_serializers import (
     ErrorResponse401Serializer,
     ErrorResponse403Serializer,
+    ErrorResponse404Serializer,
     ValidationErrorResponseSerializer,
 )
 from knox.models import AuthToken
 from knox.settings import knox_settings
-from rest_framework import exceptions, generics, permissions, status
+from rest_framework import exceptions, generics, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calcuingo.api.auth import current_user
 
-from . import selectors, services
+from . import data_rights, selectors, services
 from .lockout import lockout_message
 from .models import ParentLink, User
 from .serializers import (
@@ -161,6 +166,7 @@ class PasswordChangeApi(APIView):
         user = current_user(request)
         user.set_password(serializer.validated_data["new_password"])
         user.save(update_fields=["password"])
+        password_changed.send(sender=User, request=request._request, user=user)
         # Other sessions and tokens of a changed password stop working; this one continues.
         update_session_auth_hash(request._request, user)
         current = request.auth.pk if isinstance(request.auth, AuthToken) else None
@@ -302,3 +308,84 @@ class LinkedLearnerDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         learner = selectors.linked_learner_get(parent=current_user(request), learner_id=pk)
         return Response(LinkedLearnerSerializer(learner).data)
+
+
+# --- Data rights ----------------------------------------------------------------------------
+def _archive_response(request: Request, learner: User) -> Response:
+    archive = data_rights.data_export(
+        learner=learner, by=current_user(request), ip_address=get_client_ip_address(request)
+    )
+    day = timezone.localdate().isoformat()
+    name = f"calcuingo-learner-{learner.pk}-{day}.json"
+    return Response(archive, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+class DataExportApi(APIView):
+    @extend_schema(
+        tags=["data rights"],
+        summary="Download all of my data as one JSON archive",
+        responses={200: OpenApiTypes.OBJECT, 401: ErrorResponse401Serializer},
+    )
+    def get(self, request: Request) -> Response:
+        return _archive_response(request, current_user(request))
+
+
+class LearnerDataExportApi(APIView):
+    @extend_schema(
+        tags=["data rights"],
+        summary="Download all of a linked learner's data (parents); 404 if not linked",
+        responses={200: OpenApiTypes.OBJECT, 404: ErrorResponse404Serializer},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        learner = selectors.linked_learner_get(parent=current_user(request), learner_id=pk)
+        return _archive_response(request, learner)
+
+
+class AccountDeleteInputSerializer(serializers.Serializer[Any]):
+    password = serializers.CharField(
+        write_only=True, style={"input_type": "password"}, help_text="Your own password."
+    )
+
+
+def _delete(request: Request, learner: User) -> Response:
+    serializer = AccountDeleteInputSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    by = current_user(request)
+    if not by.check_password(serializer.validated_data["password"]):
+        raise exceptions.ValidationError({"password": ["The password is not correct."]})
+    deleting_self = learner.pk == by.pk
+    data_rights.account_delete(learner=learner, by=by, ip_address=get_client_ip_address(request))
+    if deleting_self and not isinstance(request.auth, AuthToken):
+        request._request.session.flush()  # her tokens went with the account; end this session
+    return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AccountDeleteApi(APIView):
+    throttle_scope = "auth"
+
+    @extend_schema(
+        tags=["data rights"],
+        summary="Delete my account: personal data erased, answers kept anonymised",
+        request=AccountDeleteInputSerializer,
+        responses={204: None, 400: ValidationErrorResponseSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        return _delete(request, current_user(request))
+
+
+class LearnerAccountDeleteApi(APIView):
+    throttle_scope = "auth"
+
+    @extend_schema(
+        tags=["data rights"],
+        summary="Delete a linked learner's account (parents, with their own password)",
+        request=AccountDeleteInputSerializer,
+        responses={
+            204: None,
+            400: ValidationErrorResponseSerializer,
+            404: ErrorResponse404Serializer,
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        learner = selectors.linked_learner_get(parent=current_user(request), learner_id=pk)
+        return _delete(request, learner)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from calcuingo.exceptions import ApplicationError
 
+from . import signals
 from .models import LearnerProfile, ParentInvite, ParentLink, User
 from .permissions import AUTHORS_GROUP
 
@@ -152,10 +153,12 @@ def parent_invite_redeem(*, parent: User, code: str) -> ParentLink:
         )
     if invite.learner_id == parent.pk:
         raise ApplicationError("You cannot link to yourself.", field="code", code="self_link")
-    link, _ = ParentLink.objects.get_or_create(parent=parent, learner=invite.learner)
+    link, created = ParentLink.objects.get_or_create(parent=parent, learner=invite.learner)
     invite.redeemed_at = timezone.now()
     invite.redeemed_by = parent
     invite.save(update_fields=["redeemed_at", "redeemed_by"])
+    if created:
+        signals.parent_linked.send(sender=ParentLink, link=link, by=parent)
     return link
 
 
@@ -164,4 +167,6 @@ def parent_link_delete(*, link: ParentLink, by: User) -> None:
     """Either side may end a link."""
     if by.pk not in (link.parent_id, link.learner_id):
         raise ApplicationError("This link is not yours.", status=404, code="not_found")
+    parent, learner = link.parent, link.learner
     link.delete()
+    signals.parent_unlinked.send(sender=ParentLink, parent=parent, learner=learner, by=by)

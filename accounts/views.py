@@ -6,19 +6,25 @@ fragment it swaps, a plain form post with the whole page (or a redirect back to 
 
 from __future__ import annotations
 
+import json
 from typing import Any, NoReturn
 
+from axes.helpers import get_client_ip_address
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from calcuingo.exceptions import ApplicationError
 
-from . import selectors, services
+from . import data_rights, selectors, services
 from .forms import InviteRedeemForm, ProfileForm, time_zone_names
 from .models import User
 
@@ -127,3 +133,74 @@ def family_link_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return render(request, "accounts/_family_links.html", context)
     messages.success(request, f"{other.username} is no longer linked to you.")
     return redirect("accounts:family")
+
+
+# --- Data rights: download everything, delete the account -------------------------------------
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+def _data_rights_page(
+    request: AuthenticatedRequest, *, form: PasswordConfirmForm | None = None, target: int = 0
+) -> HttpResponse:
+    user = request.user
+    children = selectors.linked_learners(parent=user) if user.role == User.Role.PARENT else []
+    context = {
+        "children": children,
+        "delete_form": form or PasswordConfirmForm(),
+        "target": target,  # whose deletion the bound form was for: 0 for me, else a learner's id
+    }
+    return render(request, "accounts/data_rights.html", context, status=400 if form else 200)
+
+
+@login_required
+@require_http_methods(["GET"])
+def data_rights_page(request: AuthenticatedRequest) -> HttpResponse:
+    return _data_rights_page(request)
+
+
+@login_required
+@require_POST
+def data_export_download(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
+    """The archive as a file: a POST from a button, since it leaves a trail in the audit log."""
+    user = request.user
+    learner = user if pk is None else selectors.linked_learner_get(parent=user, learner_id=pk)
+    archive = data_rights.data_export(
+        learner=learner, by=user, ip_address=get_client_ip_address(request)
+    )
+    response = HttpResponse(
+        json.dumps(archive, cls=DjangoJSONEncoder, indent=2), content_type="application/json"
+    )
+    name = f"calcuingo-learner-{learner.pk}-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def account_delete(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
+    user = request.user
+    learner = user if pk is None else selectors.linked_learner_get(parent=user, learner_id=pk)
+    form = PasswordConfirmForm(request.POST)
+    if form.is_valid() and not user.check_password(form.cleaned_data["password"]):
+        form.add_error("password", "The password is not correct.")
+    if not form.is_valid():
+        return _data_rights_page(request, form=form, target=pk or 0)
+    deleting_self, name = learner.pk == user.pk, learner.username
+    try:
+        data_rights.account_delete(
+            learner=learner, by=user, ip_address=get_client_ip_address(request)
+        )
+    except ApplicationError as error:
+        _refuse(error)
+    if deleting_self:
+        request.session.flush()
+        request.user = AnonymousUser()  # type: ignore[assignment]
+        messages.success(request, "Your account and your personal data are deleted.")
+        return redirect("home")
+    messages.success(request, f"The account of {name} and their personal data are deleted.")
+    return redirect("accounts:data-rights")

@@ -14,6 +14,7 @@ from typing import Any
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 # Lets annotations such as `admin.ModelAdmin[Lesson]` run, not only type-check. (DRF's classes are
@@ -198,7 +199,6 @@ CELERY_TASK_ANNOTATIONS = {
     "gamification.tasks.leaderboards_rebuild": {"soft_time_limit": 240, "time_limit": 300},
 }
 
-from celery.schedules import crontab  # noqa: E402 - used by the beat schedule only
 
 # Periodic work; times are UTC. The daily-summary rollup recomputes each learner's *local*
 # yesterday, so it runs hourly: some zone's midnight has just passed every hour (and each zone's

@@ -25,6 +25,7 @@ from import_export.formats import base_formats
 from import_export.results import Result
 
 from accounts.models import User
+from analytics.admin_mixins import STATS_COLUMNS, ExerciseStatsAdminMixin, ItemAnalysisFilter
 from calcuingo.exceptions import ApplicationError
 
 from . import admin_views, services
@@ -281,6 +282,7 @@ class LessonAdmin(OrderedChildrenAdminMixin, PublishActionsMixin, admin.ModelAdm
 
 @admin.register(Exercise)
 class ExerciseAdmin(
+    ExerciseStatsAdminMixin,
     OrderedChildrenAdminMixin,
     PublishActionsMixin,
     ImportExportModelAdmin,
@@ -293,11 +295,12 @@ class ExerciseAdmin(
         "kind",
         "status",
         "difficulty",
+        *STATS_COLUMNS,
         "preview_link",
     )
-    list_filter = ("kind", "status", "difficulty", "lesson__unit__track")
+    list_filter = ("kind", "status", "difficulty", "lesson__unit__track", ItemAnalysisFilter)
     search_fields = ("prompt", "lesson__title", "lesson__unit__title")
-    list_select_related = ("lesson__unit__track",)
+    list_select_related = ("lesson__unit__track", "stats")
     autocomplete_fields = ("lesson",)
     readonly_fields = ("difficulty_rating", "created_by", "created_at", "updated_at")
     inlines = [HintInline]

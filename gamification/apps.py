@@ -18,9 +18,22 @@ def _reseed(sender: AppConfig, apps: Any = None, **kwargs: Any) -> None:
         seed(apps)
 
 
+def _forget_on_boards(sender: Any, user: Any, **kwargs: Any) -> None:
+    """An account is being deleted: after commit, take her off the Redis leaderboards."""
+    from django.db import transaction
+
+    from .leaderboards import member_forget
+
+    user_id = user.pk
+    transaction.on_commit(lambda: member_forget(user_id=user_id))
+
+
 class GamificationConfig(AppConfig):
     name = "gamification"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from accounts.signals import account_deleted
+
         post_migrate.connect(_reseed, sender=self, dispatch_uid="gamification.reseed")
+        account_deleted.connect(_forget_on_boards, dispatch_uid="gamification.forget")

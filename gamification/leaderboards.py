@@ -123,6 +123,19 @@ def member_visibility(*, user_id: int, visible: bool) -> None:
         logger.warning("leaderboard visibility of user %s failed: %s", user_id, exc)
 
 
+def member_forget(*, user_id: int) -> None:
+    """A deleted account leaves no trace on the boards: not her score, not her name."""
+    try:
+        client = _redis()
+        if client is None:
+            return
+        for key in client.scan_iter(match=f"{PREFIX}:*:*:*"):
+            client.zrem(key, user_id)
+        client.hdel(NAMES_KEY, user_id)
+    except Exception as exc:  # noqa: BLE001 - the next rebuild drops her anyway
+        logger.warning("leaderboard erasure of user %s failed: %s", user_id, exc)
+
+
 def _ledger(period: str, starts_on: date | None, track_id: int | None) -> QuerySet[Any]:
     from .models import XPEvent
 

@@ -1,4 +1,4 @@
-"""Practice tasks: thin wrappers around `practice.services` (see `analytics.tasks` for policy)."""
+"""Practice tasks: thin wrappers around `practice.services` (policy in `calcuingo.celery`)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ from typing import Any
 
 from celery import Task, shared_task
 
-from analytics.tasks import IDEMPOTENT, RETRY
+from calcuingo.celery import IDEMPOTENT
 
 from .services import adaptive, sessions
 
 
-# Not acks_late: each run moves ratings a step further towards what the answers show, so a
-# duplicate run after a lost worker would move them twice.
-@shared_task(bind=True, **RETRY)
+# Idempotent: ratings are computed from the answers and the fixed default, not from the last run.
+@shared_task(bind=True, **IDEMPOTENT)
 def difficulty_calibrate(self: Task[Any, Any]) -> int:
     return adaptive.difficulty_calibrate()
 

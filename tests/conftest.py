@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
@@ -16,10 +18,27 @@ from tests.accounts.factories import UserFactory
 PASSWORD = "correct horse battery staple"
 
 
+def _worker_redis_url(url: str, worker: str) -> str:
+    """The same Redis server, another database per xdist worker (gw0 → 4, gw1 → 5, …)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{4 + int(worker.removeprefix('gw'))}"))
+
+
 @pytest.fixture(autouse=True)
 def _plain_http_and_clean_cache(settings: Any) -> Iterator[None]:
-    """The test client speaks plain HTTP; every test starts with an empty cache (throttles)."""
+    """The test client speaks plain HTTP; every test starts with an empty cache (throttles).
+
+    Under xdist each worker gets its own Redis database, so one worker clearing its cache never
+    empties another's in the middle of a test.
+    """
     settings.SECURE_SSL_REDIRECT = False
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    default = settings.CACHES["default"]
+    if worker.startswith("gw") and default["BACKEND"].startswith("django_redis"):
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {**default, "LOCATION": _worker_redis_url(default["LOCATION"], worker)},
+        }
     cache.clear()
     yield
     cache.clear()

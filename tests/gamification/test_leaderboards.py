@@ -243,3 +243,26 @@ def test_each_track_has_its_own_board(
     assert order(calculus_board.json()["top"]) == [(1, "noether", 12)]
     assert algebra_board.json()["track"] == algebra.unit.track_id
     assert unknown.status_code == 404
+
+
+def test_a_deleted_account_leaves_no_score_or_name_on_the_redis_boards(
+    redis_boards: None,
+    practised: Callable[..., dict[str, APIClient]],
+    learners: dict[str, User],
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    from django_redis import get_redis_connection
+
+    from accounts.data_rights import account_delete
+
+    clients = practised()
+    noether = learners["noether"]
+    noether_id = noether.pk
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(learner=noether, by=noether)
+    body = clients["gauss"].get("/api/v1/leaderboards/weekly").json()
+
+    assert body["source"] == "redis"
+    assert [row["username"] for row in body["top"]] == ["gauss", "hypatia"]
+    assert get_redis_connection("default").hget(leaderboards.NAMES_KEY, noether_id) is None

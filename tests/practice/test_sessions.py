@@ -244,3 +244,25 @@ def test_an_unknown_mode_is_refused_at_its_field(ada: APIClient) -> None:
 
     assert response.status_code == 400
     assert error_codes(response) == [("mode", "invalid_choice")]
+
+
+def test_sessions_left_open_for_a_day_are_abandoned_by_the_command(
+    ada: APIClient, start: Start
+) -> None:
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from practice.models import PracticeSession
+
+    fresh = start(mode="lesson", lesson=numeric_lesson(exercises=1).pk)
+    stale = start(mode="lesson", lesson=numeric_lesson(exercises=1).pk)
+    PracticeSession.objects.filter(pk=stale["id"]).update(
+        started_at=timezone.now() - timedelta(hours=25)
+    )
+
+    call_command("expire_sessions")
+
+    assert PracticeSession.objects.get(pk=stale["id"]).status == "abandoned"
+    assert PracticeSession.objects.get(pk=fresh["id"]).status == "active"
