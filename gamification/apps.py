@@ -14,8 +14,8 @@ def _reseed(sender: AppConfig, apps: Any = None, **kwargs: Any) -> None:
     """
     from .seeds import seed
 
-    if apps is not None and apps.is_installed("gamification"):
-        seed(apps)
+    # `migrate` passes its historical registry; `flush` passes none (the current models).
+    seed(apps)
 
 
 def _forget_on_boards(sender: Any, user: Any, **kwargs: Any) -> None:

@@ -386,3 +386,15 @@ def test_completing_a_track_earns_its_achievements_and_its_avatar(
     assert "halfway-there" in {a["code"] for a in after_first}
     assert "whole-again" in {a["code"] for a in after_second}
     assert UserAvatar.objects.filter(user=learner, avatar__code="fraction-frog").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_seeded_achievements_survive_a_database_flush() -> None:
+    from django.core.management import call_command
+
+    from gamification.models import Achievement, Avatar
+
+    call_command("flush", verbosity=0, interactive=False)
+
+    assert Avatar.objects.count() == 18
+    assert Achievement.objects.filter(track__isnull=True).count() == 19
