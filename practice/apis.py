@@ -65,39 +65,62 @@ class Conflict(serializers.Serializer[Any]):
     errors = ConflictErrorSerializer(many=True)  # type: ignore[assignment]
 
 
+def _question_content(exercise_id: int) -> dict[str, Any]:
+    """What every learner sees of an exercise before her own numbers are put in.
+
+    Cached for 24 hours under a key that includes the exercise's `updated_at`, so an author's edit
+    is seen at once; the one query left is that timestamp.
+    """
+    updated_at = Exercise.objects.values_list("updated_at", flat=True).get(pk=exercise_id)
+
+    def load() -> dict[str, Any]:
+        exercise = Exercise.objects.get(pk=exercise_id)
+        variables: list[str] = []
+        if exercise.kind == Exercise.Kind.EXPRESSION and isinstance(exercise.answer, dict):
+            variables = [v for v in exercise.answer.get("variables", []) if isinstance(v, str)]
+        return {
+            "id": exercise.pk,
+            "kind": exercise.kind,
+            "prompt": exercise.prompt,
+            "options": [
+                option.get("text", "") if isinstance(option, dict) else str(option)
+                for option in exercise.options or []
+            ],
+            "parameters": exercise.parameters,
+            "answer_unit": exercise.answer_unit,
+            "operand1": exercise.operand1,
+            "operation": exercise.operation,
+            "operand2": exercise.operand2,
+            "operation2": exercise.operation2,
+            "operand3": exercise.operand3,
+            "image": exercise.image.url if exercise.image else None,
+            "variables": variables,
+            "hint_count": Hint.objects.filter(exercise=exercise).count(),
+        }
+
+    return analytics_cache.cached(
+        analytics_cache.question_key(exercise_id, updated_at), analytics_cache.QUESTION_TTL, load
+    )
+
+
 def present_exercise(session: PracticeSession) -> dict[str, Any] | None:
     """The session's current question, rendered for the learner's variant, without its answer."""
     item = session.current_item()
     if item is None or not session.is_open:
         return None
-    exercise = Exercise.objects.get(pk=item["exercise"])
-    values = variant_values(exercise, item["seed"])
+    content = dict(_question_content(item["exercise"]))
+    parameters = content.pop("parameters")
+    values = grading.variant_for(parameters, item["seed"]) if parameters else {}
 
     def render(text: str) -> str:
         return grading.render_template(text, values) if values else text
 
-    options = []
-    for index, option in enumerate(exercise.options or []):
-        text = option.get("text", "") if isinstance(option, dict) else str(option)
-        options.append({"index": index, "text": render(text)})
     return {
-        "id": exercise.pk,
-        "kind": exercise.kind,
-        "prompt": render(exercise.prompt),
-        "options": options,
-        "answer_unit": exercise.answer_unit,
-        "operand1": exercise.operand1,
-        "operation": exercise.operation,
-        "operand2": exercise.operand2,
-        "operation2": exercise.operation2,
-        "operand3": exercise.operand3,
-        "image": exercise.image.url if exercise.image else None,
-        "variables": [
-            name for name in exercise.answer.get("variables", []) if isinstance(name, str)
-        ]
-        if exercise.kind == Exercise.Kind.EXPRESSION and isinstance(exercise.answer, dict)
-        else [],
-        "hint_count": Hint.objects.filter(exercise=exercise).count(),
+        **content,
+        "prompt": render(content["prompt"]),
+        "options": [
+            {"index": index, "text": render(text)} for index, text in enumerate(content["options"])
+        ],
         "hints_used": int(item.get("hints", 0)),
         "requeued": bool(item.get("requeued")),
     }

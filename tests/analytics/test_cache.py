@@ -263,3 +263,25 @@ def test_an_edited_question_is_cached_under_a_new_key() -> None:
     after = analytics_cache.question_key(exercise.pk, exercise.updated_at)
     assert after != before
     assert analytics_cache.cached(after, 60, lambda: exercise.prompt) == "What is $40 + 2$?"
+
+
+def test_question_content_is_cached_for_a_day_and_an_authors_edit_shows_at_once(
+    client_for: ClientFor, learner: User
+) -> None:
+    from curriculum.models import Exercise
+
+    ada = client_for(learner)
+    lesson = numeric_lesson(exercises=2)
+    session_id = _start(ada, mode="lesson", lesson=lesson.pk)
+    first = ada.get(f"/api/v1/sessions/{session_id}").json()["current"]
+    exercise = Exercise.objects.get(pk=first["id"])
+    key = analytics_cache.question_key(exercise.pk, exercise.updated_at)
+
+    assert cache.get(key)["prompt"] == exercise.prompt
+    assert 24 * 3600 - 60 < _seconds_left(key) <= 24 * 3600
+
+    exercise.prompt = "What is 40 + 2?"
+    exercise.save()
+    edited = ada.get(f"/api/v1/sessions/{session_id}").json()["current"]
+
+    assert edited["prompt"] == "What is 40 + 2?"
