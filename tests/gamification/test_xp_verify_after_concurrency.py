@@ -8,13 +8,7 @@ gives it back when done; at most 16 run at a time (the pool holds 20).
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
-
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from accounts.models import User
@@ -23,35 +17,10 @@ from gamification.services import xp_verify
 from practice.models import Attempt, PracticeSession
 from practice.services import answer_submit, session_start
 from tests.accounts.factories import UserFactory
+from tests.concurrency import race
 from tests.practice.builders import current, numeric_lesson, right_answer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-WORKERS = 16
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-def _race(work: Callable[[T], R], items: Iterable[T]) -> list[R]:
-    """Run `work` on every item from a pool of threads that start together."""
-    items = list(items)
-    gate = threading.Barrier(min(WORKERS, len(items)))
-    started: set[int] = set()
-    lock = threading.Lock()
-
-    def run(item: T) -> R:
-        try:
-            with lock:
-                first_round = threading.get_ident() not in started
-                started.add(threading.get_ident())
-            if first_round:
-                gate.wait(timeout=10)
-            return work(item)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return list(pool.map(run, items))
 
 
 def _answer_the_whole_session(pair: tuple[int, int]) -> int:
@@ -94,7 +63,7 @@ def test_racing_answers_of_many_learners_and_sessions_leave_no_xp_difference(
             for _ in range(4)
         ]
 
-    answered = _race(_answer_the_whole_session, pairs)
+    answered = race(_answer_the_whole_session, pairs)
 
     assert sum(answered) == 16 * 3 + 8 * 2 + 6 * 4 * 3 == Attempt.objects.count()
     assert xp_verify() == []

@@ -6,14 +6,10 @@ pool when done. The pool holds 20 connections, so at most 16 threads run at once
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
-from django.db import connection
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -28,36 +24,11 @@ from practice.models import (
     UnitProgress,
 )
 from practice.services import answer_submit, session_start
+from tests.concurrency import race
 
 from .builders import answer_body, current, fact_track, numeric_lesson, right_answer, wrong_answer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-WORKERS = 16
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-def _race(work: Callable[[T], R], items: Iterable[T]) -> list[R]:
-    """Run `work` on every item from a pool of threads that start together."""
-    items = list(items)
-    gate = threading.Barrier(min(WORKERS, len(items)))
-    started: set[int] = set()
-    lock = threading.Lock()
-
-    def run(item: T) -> R:
-        try:
-            with lock:
-                first_round = threading.get_ident() not in started
-                started.add(threading.get_ident())
-            if first_round:
-                gate.wait(timeout=10)
-            return work(item)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return list(pool.map(run, items))
 
 
 def test_fifty_simultaneous_retries_of_one_answer_record_it_once(learner: User) -> None:
@@ -74,7 +45,7 @@ def test_fifty_simultaneous_retries_of_one_answer_record_it_once(learner: User) 
         )
         return response.status_code, response.json()
 
-    results = _race(submit, range(50))
+    results = race(submit, range(50))
 
     assert Counter(status for status, _ in results) == {201: 1, 200: 49}
     assert {body["attempt"] for _, body in results} == {Attempt.objects.get(user=learner).pk}
@@ -106,7 +77,7 @@ def test_a_double_tapped_submit_without_a_key_is_taken_once(learner: User) -> No
             return getattr(refused, "status", 500)
         return 201
 
-    results = _race(submit, range(20))
+    results = race(submit, range(20))
 
     assert Counter(results) == {201: 1, 400: 19}
     assert Attempt.objects.filter(user=learner).count() == 1
@@ -131,7 +102,7 @@ def test_a_hundred_simultaneous_answers_to_one_fact_leave_every_counter_exact(
             response_ms=1000 + index,
         )
 
-    _race(submit, range(100))
+    race(submit, range(100))
 
     progress = ExerciseProgress.objects.get(user=learner, exercise=fact)
     assert progress.attempts == 100 == Attempt.objects.filter(user=learner).count()
@@ -169,7 +140,7 @@ def test_a_hundred_simultaneous_answers_across_a_unit_add_up_exactly(learner: Us
             response_ms=1500,
         )
 
-    _race(submit, range(100))
+    race(submit, range(100))
 
     per_fact = Counter(fact.pk for fact in firsts)
     rows = dict(
