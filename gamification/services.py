@@ -104,11 +104,12 @@ def xp_award(
     except IntegrityError:
         return outcome
     Standing.objects.filter(pk=standing.pk).update(xp=F("xp") + amount)
-    xp = Standing.objects.values_list("xp", flat=True).get(pk=standing.pk)
+    xp, stored_level = Standing.objects.values_list("xp", "level").get(pk=standing.pk)
     level = level_for(xp)
-    # Monotonic: a concurrent award may already have moved the level further.
-    Standing.objects.filter(pk=standing.pk, level__lt=level).update(level=level)
-    outcome.xp, outcome.level = amount, max(level, standing.level)
+    if level > stored_level:
+        # Monotonic: a concurrent award may already have moved the level further.
+        Standing.objects.filter(pk=standing.pk, level__lt=level).update(level=level)
+    outcome.xp, outcome.level = amount, max(level, stored_level, standing.level)
     opted_out = standing.leaderboard_opt_out
     if not opted_out:
         transaction.on_commit(

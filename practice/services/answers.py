@@ -278,7 +278,8 @@ def answer_submit(
         mastery_delta=progress.mastery - mastery_before,
     )
     _skill_update(user=user, track_id=unit.track_id, exercise=exercise, score=verdict.score)
-    unit_completed = unit_check_completion(user=user, unit=unit)
+    # Only a right answer can raise the unit's mastery or accuracy to its thresholds.
+    unit_completed = verdict.correct and unit_check_completion(user=user, unit=unit)
 
     # 6. Motivation: the XP ledger and standing, achievements this answer can move.
     reward = gamification.answer_recorded(
