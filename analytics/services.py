@@ -6,14 +6,13 @@ lives in `analytics.rollups` and runs as Celery tasks.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from calcuingo.db import counters_add
 
 from .models import AuditEvent, DailySummary, LearningEvent
 
@@ -23,20 +22,6 @@ MODE_COLUMNS = {
     "drill": "drill_ms",
     "quiz": "quiz_ms",
 }
-
-
-def _summary_bump(*, user: User, day: date, **changes: Any) -> None:
-    """Add to the learner's row for the day, creating it on her first event of the day."""
-    increments = {name: F(name) + value for name, value in changes.items() if value}
-    if not increments:
-        return
-    if DailySummary.objects.filter(user=user, date=day).update(**increments):
-        return
-    try:
-        with transaction.atomic():
-            DailySummary.objects.create(user=user, date=day, **changes)
-    except IntegrityError:  # created meanwhile by a concurrent answer: add to it instead
-        DailySummary.objects.filter(user=user, date=day).update(**increments)
 
 
 def answer_recorded(
@@ -56,9 +41,9 @@ def answer_recorded(
 ) -> None:
     """One answer: the day's summary and a learning event."""
     day = at.astimezone(user.zone).date()
-    _summary_bump(
-        user=user,
-        day=day,
+    counters_add(
+        DailySummary,
+        lookup={"user": user, "date": day},
         questions=1,
         correct=int(correct),
         practised_ms=response_ms,
@@ -95,7 +80,7 @@ def session_completed(
 ) -> None:
     """A completed session counts for the day, meets its goal, and carries its bonus XP."""
     day = at.astimezone(user.zone).date()
-    _summary_bump(user=user, day=day, sessions=1, xp=xp_bonus)
+    counters_add(DailySummary, lookup={"user": user, "date": day}, sessions=1, xp=xp_bonus)
     updates: dict[str, Any] = {"daily_goal_met": True}
     if streak is not None:
         updates["streak"] = streak

@@ -127,16 +127,14 @@ class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
 
     def get_prompt(self, exercise: Exercise) -> str:
         values = self._values(exercise)
-        return grading.render_template(exercise.prompt, values) if values else exercise.prompt
+        return grading.render_variant(exercise.prompt, values)
 
     def get_options(self, exercise: Exercise) -> list[dict[str, Any]]:
         values = self._values(exercise)
         shown = []
         for index, option in enumerate(exercise.options or []):
             text = option.get("text", "") if isinstance(option, dict) else str(option)
-            shown.append(
-                {"index": index, "text": grading.render_template(text, values) if values else text}
-            )
+            shown.append({"index": index, "text": grading.render_variant(text, values)})
         return shown
 
 

@@ -112,14 +112,12 @@ def present_exercise(session: PracticeSession) -> dict[str, Any] | None:
     parameters = content.pop("parameters")
     values = grading.variant_for(parameters, item["seed"]) if parameters else {}
 
-    def render(text: str) -> str:
-        return grading.render_template(text, values) if values else text
-
     return {
         **content,
-        "prompt": render(content["prompt"]),
+        "prompt": grading.render_variant(content["prompt"], values),
         "options": [
-            {"index": index, "text": render(text)} for index, text in enumerate(content["options"])
+            {"index": index, "text": grading.render_variant(text, values)}
+            for index, text in enumerate(content["options"])
         ],
         "hints_used": int(item.get("hints", 0)),
         "requeued": bool(item.get("requeued")),
@@ -352,7 +350,7 @@ class HintRequestApi(APIView):
         used = int(item.get("hints", 0))
         body = {
             "order": hint.order,
-            "text": grading.render_template(hint.text, values) if values else hint.text,
+            "text": grading.render_variant(hint.text, values),
             "hints_used": used,
             "hints_left": max(0, total - used),
         }

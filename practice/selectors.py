@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from calcuingo.exceptions import ApplicationError
 from curriculum.models import Exercise, Lesson, Status, Track, Unit
+from curriculum.selectors import published_exercises
 
 from .models import ExerciseProgress, LessonProgress, PracticeSession, TrackProgress, UnitProgress
 
@@ -153,10 +154,7 @@ def review_due_count(*, user: User) -> int:
         ExerciseProgress.objects.filter(
             user=user,
             due_at__lte=timezone.now(),
-            exercise__status=PUBLISHED,
-            exercise__lesson__status=PUBLISHED,
-            exercise__lesson__unit__status=PUBLISHED,
-            exercise__lesson__unit__track__status=PUBLISHED,
+            exercise__in=published_exercises(),
         )
         .exclude(user__profile__spaced_repetition=False)
         .count()

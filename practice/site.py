@@ -393,7 +393,7 @@ def hints_shown(*, exercise_id: int, seed: str, used: int) -> list[SafeString]:
     shown = []
     for hint in hints.order_by("order")[:used]:
         values = variant_values(hint.exercise, seed)
-        text = grading.render_template(hint.text, values) if values else hint.text
+        text = grading.render_variant(hint.text, values)
         shown.append(render_markdown(text))
     return shown
 
@@ -565,7 +565,7 @@ def feedback_of(
     values = variant_values(exercise, item.get("seed", ""))
 
     def text(template: str) -> str:
-        return grading.render_template(template, values) if values else template
+        return grading.render_variant(template, values)
 
     chosen: dict[str, Any] = {}
     response: SafeString = escape(attempt.response)

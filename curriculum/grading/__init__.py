@@ -89,6 +89,7 @@ from curriculum.grading.templates import (
     parse_params,
     render_spec,
     render_template,
+    render_variant,
     variant_for,
 )
 
@@ -118,6 +119,7 @@ __all__ = [
     "preview",
     "render_spec",
     "render_template",
+    "render_variant",
     "to_latex",
     "to_sympy",
     "to_text",

@@ -235,6 +235,15 @@ def render_template(template: str, values: Mapping[str, int]) -> str:
     return "".join(out)
 
 
+def render_variant(text: str, values: Mapping[str, int]) -> str:
+    """A learner's variant of a text: templated only when the exercise has parameters.
+
+    Texts of exercises without parameters are never templated, so their LaTeX braces need no
+    doubling.
+    """
+    return render_template(text, values) if values else text
+
+
 def render_spec(spec: Any, values: Mapping[str, int]) -> Any:
     """A copy of a JSON spec with every string rendered as a template."""
     if isinstance(spec, str):

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.db.models import Avg, Count, Q
 
 from accounts.models import LearnerProfile, User
-from curriculum.models import Exercise, Status, Track
+from curriculum.models import Exercise, Track
+from curriculum.selectors import published_exercises
 
 from .. import selectors
 from ..models import Attempt, SkillRating
@@ -31,12 +32,7 @@ def next_exercises(*, user: User, track: Track, count: int = 10) -> list[int]:
     adaptive learning new exercises come in path order.
     """
     profile, _ = LearnerProfile.objects.get_or_create(user=user)
-    published = Exercise.objects.filter(
-        lesson__unit__track=track,
-        status=Status.PUBLISHED,
-        lesson__status=Status.PUBLISHED,
-        lesson__unit__status=Status.PUBLISHED,
-    )
+    published = published_exercises(Exercise.objects.filter(lesson__unit__track=track))
     need = selectors.exercises_by_need(user=user, exercises=published)
     chosen = need.due[:count] if profile.spaced_repetition else []
     fresh = published.filter(pk__in=need.unseen)

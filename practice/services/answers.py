@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from analytics import cache as analytics_cache
 from analytics import services as analytics
+from calcuingo.db import counters_add
 from calcuingo.exceptions import ApplicationError
 from curriculum import grading
 from curriculum.models import Exercise, Hint
@@ -104,7 +105,7 @@ def _replay(*, user: User, key: str, print_: str) -> AnswerResult | None:
         session=previous.session,
         progress=progress,
         replayed=True,
-        explanation=grading.render_template(explanation, values) if values else explanation,
+        explanation=grading.render_variant(explanation, values),
     )
 
 
@@ -321,9 +322,7 @@ def answer_submit(
         mastery_before=mastery_before,
         newly_mastered=newly_mastered,
         unit_completed=unit_completed,
-        explanation=grading.render_template(exercise.explanation, values)
-        if values
-        else exercise.explanation,
+        explanation=grading.render_variant(exercise.explanation, values),
         option_explanation=option_explanation,
         reward=reward,
         unlocked=list(getattr(session, "unlocked", [])),
@@ -367,26 +366,20 @@ def _progress_record(
 def _counters_bump(
     *, user: User, unit_id: int, track_id: int, correct: bool, xp: int, mastery_delta: float
 ) -> None:
-    unit_rows = UnitProgress.objects.filter(user=user, unit_id=unit_id).update(
-        attempts=F("attempts") + 1,
-        correct=F("correct") + int(correct),
-        mastery_sum=F("mastery_sum") + mastery_delta,
+    counters_add(
+        UnitProgress,
+        lookup={"user": user, "unit_id": unit_id},
+        attempts=1,
+        correct=int(correct),
+        mastery_sum=mastery_delta,
     )
-    if not unit_rows:
-        UnitProgress.objects.get_or_create(user=user, unit_id=unit_id)
-        UnitProgress.objects.filter(user=user, unit_id=unit_id).update(
-            attempts=F("attempts") + 1,
-            correct=F("correct") + int(correct),
-            mastery_sum=F("mastery_sum") + mastery_delta,
-        )
-    track_rows = TrackProgress.objects.filter(user=user, track_id=track_id).update(
-        attempts=F("attempts") + 1, correct=F("correct") + int(correct), xp=F("xp") + xp
+    counters_add(
+        TrackProgress,
+        lookup={"user": user, "track_id": track_id},
+        attempts=1,
+        correct=int(correct),
+        xp=xp,
     )
-    if not track_rows:
-        TrackProgress.objects.get_or_create(user=user, track_id=track_id)
-        TrackProgress.objects.filter(user=user, track_id=track_id).update(
-            attempts=F("attempts") + 1, correct=F("correct") + int(correct), xp=F("xp") + xp
-        )
 
 
 def _skill_update(*, user: User, track_id: int, exercise: Exercise, score: float) -> None:

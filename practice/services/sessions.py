@@ -16,6 +16,7 @@ from analytics import cache as analytics_cache
 from analytics import services as analytics
 from calcuingo.exceptions import ApplicationError
 from curriculum.models import Exercise, Lesson, Status, Track, Unit
+from curriculum.selectors import published_exercises
 from gamification import services as gamification
 
 from .. import selectors
@@ -43,24 +44,13 @@ def _item(exercise_id: int) -> PlanItem:
     return {"exercise": exercise_id, "seed": secrets.token_hex(6), "hints": 0}
 
 
-def _published(exercises: Any) -> Any:
-    return exercises.filter(
-        status=Status.PUBLISHED,
-        lesson__status=Status.PUBLISHED,
-        lesson__unit__status=Status.PUBLISHED,
-        lesson__unit__track__status=Status.PUBLISHED,
-    )
-
-
 def _lesson_plan(lesson: Lesson) -> list[PlanItem]:
-    ids = _published(Exercise.objects.filter(lesson=lesson)).order_by("order")
+    ids = published_exercises(Exercise.objects.filter(lesson=lesson)).order_by("order")
     return [_item(pk) for pk in ids.values_list("pk", flat=True)]
 
 
 def _review_plan(user: User, size: int, *, spaced_repetition: bool) -> list[PlanItem]:
-    progress = ExerciseProgress.objects.filter(user=user).filter(
-        exercise__in=_published(Exercise.objects.all())
-    )
+    progress = ExerciseProgress.objects.filter(user=user).filter(exercise__in=published_exercises())
     if spaced_repetition:
         due = progress.filter(due_at__lte=timezone.now()).order_by("due_at")
     else:
@@ -71,7 +61,7 @@ def _review_plan(user: User, size: int, *, spaced_repetition: bool) -> list[Plan
 
 def _drill_plan(user: User, track: Track) -> list[PlanItem]:
     """Weakest and due facts first, then unseen ones; repeated to fill a timed drill."""
-    facts = _published(Exercise.objects.filter(lesson__unit__track=track, kind="fact"))
+    facts = published_exercises(Exercise.objects.filter(lesson__unit__track=track, kind="fact"))
     ranked = selectors.exercises_by_need(user=user, exercises=facts).ordered
     if not ranked:
         return []
@@ -80,7 +70,7 @@ def _drill_plan(user: User, track: Track) -> list[PlanItem]:
 
 
 def _quiz_plan(exercises: Any, size: int, rng: random.Random) -> list[PlanItem]:
-    ids = list(_published(exercises).values_list("pk", flat=True))
+    ids = list(published_exercises(exercises).values_list("pk", flat=True))
     rng.shuffle(ids)
     return [_item(pk) for pk in ids[:size]]
 
