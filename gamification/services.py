@@ -144,14 +144,16 @@ def answer_recorded(
         source_id=attempt_id,
         track_id=track_id,
     )
-    criteria: set[str] = set()
+    counters: dict[str, Any] = {}
     if correct:
-        Standing.objects.filter(user=user).update(correct_answers=F("correct_answers") + 1)
-        criteria.add(Criteria.CORRECT_ANSWERS)
+        counters["correct_answers"] = F("correct_answers") + 1
     if fact_mastered:
-        Standing.objects.filter(user=user).update(facts_mastered=F("facts_mastered") + 1)
-        criteria.add(Criteria.FACTS_MASTERED)
-    if criteria:
+        counters["facts_mastered"] = F("facts_mastered") + 1
+    if counters:
+        Standing.objects.filter(user=user).update(**counters)
+        criteria: set[str] = {Criteria.CORRECT_ANSWERS} if correct else set()
+        if fact_mastered:
+            criteria.add(Criteria.FACTS_MASTERED)
         outcome.merge(achievements_check(user=user, criteria=criteria))
     return outcome
 
