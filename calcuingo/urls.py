@@ -26,6 +26,8 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("", include("practice.urls")),
+    path("", include("gamification.urls")),
+    path("", include("analytics.urls")),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include(api_v1)),

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from . import views
+from . import path_views, views
 
 app_name = "practice"
 
 urlpatterns: list[URLPattern] = [
-    path("learn/", views.learning_path, name="path"),
-    path("learn/review/", views.review, name="review"),
+    path("learn/", path_views.learning_path, name="path"),
+    path("learn/review/", path_views.review, name="review"),
     path("learn/start/", views.start, name="start"),
     path("learn/sessions/<int:pk>/", views.player, name="session"),
     path("learn/sessions/<int:pk>/answer/", views.answer, name="answer"),
@@ -19,7 +19,7 @@ urlpatterns: list[URLPattern] = [
     path("learn/sessions/<int:pk>/resume/", views.resume, name="resume"),
     path("learn/sessions/<int:pk>/quit/", views.leave, name="quit"),
     path("learn/sessions/<int:pk>/finish/", views.finish, name="finish"),
-    path("learn/tracks/<int:pk>/grid/", views.grid, name="grid"),
-    path("learn/children/", views.children, name="children"),
-    path("learn/children/<int:learner_id>/", views.child, name="child"),
+    path("learn/tracks/<int:pk>/grid/", path_views.grid, name="grid"),
+    path("learn/children/", path_views.children, name="children"),
+    path("learn/children/<int:learner_id>/", path_views.child, name="child"),
 ]

@@ -1,0 +1,9 @@
+"""Site pages of the analytics app."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+app_name = "analytics"
+
+urlpatterns: list[URLPattern] = []
