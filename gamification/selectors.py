@@ -293,3 +293,67 @@ def avatars_for(*, user: User) -> list[AvatarView]:
 def avatar_by_code(*, code: str) -> Avatar:
     """An avatar by its code; 404 when there is none."""
     return get_object_or_404(Avatar, code=code)
+
+
+@dataclass(frozen=True)
+class StreakDays:
+    """What the ledger says about a span of the learner's calendar.
+
+    `counted` are the local dates whose daily goal was met (each pays the daily-goal XP once,
+    on the date the learner saw then); `milestones` are the dates a streak reached a
+    milestone, with the streak's length that day.
+    """
+
+    counted: frozenset[date]
+    milestones: dict[date, int]
+
+
+def _day_id(day: date) -> int:
+    return int(day.strftime("%Y%m%d"))
+
+
+def _day_of(day_id: int) -> date | None:
+    try:
+        return datetime.strptime(str(day_id), "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def streak_days(*, user: User, since: date, until: date) -> StreakDays:
+    """The days counted for the streak between two local dates (inclusive): one query.
+
+    Read from the XP ledger, whose daily-goal and streak-milestone grants carry the local
+    date they were earned on: the same record the streak itself was advanced from.
+    """
+    rows = XPEvent.objects.filter(
+        user=user,
+        reason__in=(XPEvent.Reason.DAILY_GOAL, XPEvent.Reason.STREAK_MILESTONE),
+        source_id__gte=_day_id(since),
+        source_id__lte=_day_id(until),
+    ).values_list("reason", "source_type", "source_id")
+    counted: set[date] = set()
+    milestones: dict[date, int] = {}
+    for reason, source_type, source_id in rows:
+        day = _day_of(source_id)
+        if day is None:
+            continue
+        if reason == XPEvent.Reason.DAILY_GOAL:
+            counted.add(day)
+        elif source_type.removeprefix("streak").isdigit():
+            milestones[day] = int(source_type.removeprefix("streak"))
+    return StreakDays(frozenset(counted), milestones)
+
+
+def avatars_of(*, user_ids: list[int]) -> dict[int, AvatarBrief]:
+    """The avatar each of these learners wears (those who wear none are left out): one query."""
+    if not user_ids:
+        return {}
+    rows = Standing.objects.filter(
+        user_id__in=user_ids, selected_avatar__isnull=False
+    ).select_related("selected_avatar")
+    briefs: dict[int, AvatarBrief] = {}
+    for standing in rows:
+        brief = avatar_brief(standing.selected_avatar)
+        if brief is not None:
+            briefs[standing.user_id] = brief
+    return briefs
