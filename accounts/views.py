@@ -37,6 +37,9 @@ class AuthenticatedRequest(HttpRequest):
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The landing page for visitors; a signed-in user belongs on the learning path."""
+    if request.user.is_authenticated:
+        return redirect("practice:path")
     return render(request, "home.html")
 
 

@@ -284,7 +284,9 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+# Signing in or up lands on the learning path: that is where a learner goes on.
+LOGIN_REDIRECT_URL = "practice:path"
+ACCOUNT_SIGNUP_REDIRECT_URL = "practice:path"
 LOGOUT_REDIRECT_URL = "home"
 
 AXES_FAILURE_LIMIT: int = env.int("AXES_FAILURE_LIMIT", default=5)

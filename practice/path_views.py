@@ -1,27 +1,38 @@
 """The learner's pages around the player: the learning path, review, the mastery grid, and a
-parent's view of linked children. Every page needs a signed-in user; another learner's data is
-a 404."""
+parent's read-only view of a linked child's path. Every page needs a signed-in user; another
+learner's data is a 404. Each page costs a fixed number of queries, whatever the curriculum's
+size or the learner's history (see `practice.path`)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
 
-from accounts.selectors import learner_visible_to, linked_learner_get, linked_learners
+from accounts.models import User
+from accounts.selectors import learner_visible_to, linked_learner_get
+from calcuingo.context_processors import appearance_load
 from curriculum.selectors import tracks_visible_to
 
-from . import path, selectors, site
-from .site import LearnerRequest
+from . import path, selectors
+
+
+class LearnerRequest(HttpRequest):
+    """What `login_required` views receive: a signed-in user, and htmx details."""
+
+    user: User
+    htmx: HtmxDetails
 
 
 @login_required
 @require_GET
 def learning_path(request: LearnerRequest) -> HttpResponse:
-    user = request.user
+    """Home after login: Continue, today's goal, the streak, reviews due, every track."""
+    user = appearance_load(request.user)
     context = {
-        **path.path_of(learner=user, viewer=user),
+        "path": path.path_of(learner=user, viewer=user),
         "open_session": path.open_session(user=user),
         "read_only": False,
     }
@@ -31,9 +42,11 @@ def learning_path(request: LearnerRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review(request: LearnerRequest) -> HttpResponse:
-    user = request.user
+    user = appearance_load(request.user)
     context = {
+        "learner": user,
         "standing": path.standing_of(user),
+        "daily_goal": path.daily_goal_of(user),
         "review_due": selectors.review_due_count(user=user),
     }
     return render(request, "practice/review.html", context)
@@ -44,15 +57,15 @@ def review(request: LearnerRequest) -> HttpResponse:
 def grid(request: LearnerRequest, pk: int) -> HttpResponse:
     """A fact track's mastery grid, coloured by fluency; `?learner=` for a linked child."""
     viewer = request.user
-    form = site.GridForm(request.GET)
+    form = path.GridForm(request.GET)
     if not form.is_valid():
         raise Http404("No such grid.")
     learner_id = form.cleaned_data["learner"]
     learner = (
         viewer if learner_id is None else learner_visible_to(viewer=viewer, learner_id=learner_id)
     )
-    track = get_object_or_404(tracks_visible_to(user=viewer), pk=pk)
-    operations = site.fact_operations(track=track)
+    track = get_object_or_404(tracks_visible_to(user=viewer).prefetch_related(None), pk=pk)
+    operations = path.fact_operations(track=track)
     if not operations:
         raise Http404("This track has no math facts.")
     operation = form.cleaned_data["operation"]
@@ -65,27 +78,16 @@ def grid(request: LearnerRequest, pk: int) -> HttpResponse:
         "is_self": learner.pk == viewer.pk,
         "operations": operations,
         "operation": operation,
-        "table": site.grid_table(cells),
-        "levels": site.FLUENCY_LEGEND,
+        "table": path.grid_table(cells),
+        "levels": path.FLUENCY_LEGEND,
     }
     return render(request, "practice/grid.html", context)
 
 
-@login_required
 @require_GET
 def children(request: LearnerRequest) -> HttpResponse:
-    """A parent's overview of each linked learner: standing and progress on every track."""
-    parent = request.user
-    tracks = tracks_visible_to(user=parent)
-    rows = [
-        {
-            "learner": learner,
-            "standing": path.standing_of(learner),
-            "tracks": selectors.track_progress_list(user=learner, tracks=tracks),
-        }
-        for learner in linked_learners(parent=parent)
-    ]
-    return render(request, "practice/children.html", {"children": rows})
+    """The parent dashboard moved to `analytics:children`; old links and bookmarks follow it."""
+    return redirect("analytics:children", permanent=True)
 
 
 @login_required
@@ -93,5 +95,5 @@ def children(request: LearnerRequest) -> HttpResponse:
 def child(request: LearnerRequest, learner_id: int) -> HttpResponse:
     """One linked learner's whole path, read only; anyone else's is a 404."""
     learner = linked_learner_get(parent=request.user, learner_id=learner_id)
-    context = {**path.path_of(learner=learner, viewer=request.user), "read_only": True}
+    context = {"path": path.path_of(learner=learner, viewer=request.user), "read_only": True}
     return render(request, "practice/path.html", context)
