@@ -11,14 +11,23 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, TypedDict
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from curriculum.models import Lesson, Track
+from curriculum.models import Exercise, Lesson, Status, Track
+from curriculum.selectors import published_exercises
 from gamification.models import Standing
 from gamification.selectors import streak_today
-from practice.models import Attempt, PracticeSession, TrackProgress
+from practice.models import (
+    Attempt,
+    ExerciseProgress,
+    FluencyLevel,
+    PracticeSession,
+    TrackProgress,
+    UnitProgress,
+)
 
 from .models import DailySummary, ExerciseStats
 
@@ -359,3 +368,182 @@ def track_statistics(*, track: Track) -> TrackStatistics:
         "lessons": lessons,
         "hardest": hardest,
     }
+
+
+# --------------------------------------------------------------------------------------------
+# The site's Stats page and parent dashboard (constant queries, whatever the history)
+# --------------------------------------------------------------------------------------------
+
+
+class OperationLine(TypedDict):
+    operation: str
+    attempts: int
+    correct: int
+    accuracy: float | None
+
+
+class TrackMastery(TypedDict):
+    track: int
+    title: str
+    attempts: int
+    correct: int
+    accuracy: float | None
+    mastery: float
+    completed: bool
+    has_facts: bool
+
+
+FINISHED = (PracticeSession.Status.COMPLETED, PracticeSession.Status.ABANDONED)
+
+
+def days_of_learners(
+    *, learners: Sequence[User], start: dict[int, date], end: dict[int, date]
+) -> dict[int, list[DayStats]]:
+    """Each learner's days from her `start` to her `end` (local dates), zero-filled: one query."""
+    if not learners:
+        return {}
+    ids = [learner.pk for learner in learners]
+    rows: dict[tuple[int, date], DailySummary] = {
+        (row.user_id, row.date): row
+        for row in DailySummary.objects.filter(
+            user_id__in=ids, date__gte=min(start.values()), date__lte=max(end.values())
+        )
+    }
+    return {
+        pk: [
+            _day(rows.get((pk, start[pk] + timedelta(days=n))), start[pk] + timedelta(days=n))
+            for n in range((end[pk] - start[pk]).days + 1)
+        ]
+        for pk in ids
+    }
+
+
+def fact_accuracy_by_operation(*, user: User) -> list[OperationLine]:
+    """Her answers to math facts by operation, in + − × ÷ order: one query.
+
+    Read from her progress rows (a row per fact she has answered), not from the attempts, so the
+    cost follows the facts she knows, not how often she answered them.
+    """
+    rows = {
+        row["exercise__operation"]: row
+        for row in ExerciseProgress.objects.filter(user=user, exercise__kind=Exercise.Kind.FACT)
+        .values("exercise__operation")
+        .annotate(attempts=Sum("attempts"), correct=Sum("correct"))
+        .order_by()
+    }
+    lines: list[OperationLine] = []
+    for operation, _ in Exercise.Operation.choices:
+        row = rows.get(operation)
+        if row and row["attempts"]:
+            lines.append(
+                {
+                    "operation": operation,
+                    "attempts": row["attempts"],
+                    "correct": row["correct"],
+                    "accuracy": _ratio(row["correct"], row["attempts"]),
+                }
+            )
+    return lines
+
+
+def facts_by_fluency(*, user: User) -> dict[str, int]:
+    """How many facts of the tracks she has begun sit at each fluency level: one query.
+
+    Facts she has not answered yet count as "not started"; every level is present, zeros too.
+    """
+    counts = {level.value: 0 for level in FluencyLevel}
+    rows = (
+        published_exercises()
+        .filter(
+            kind=Exercise.Kind.FACT,
+            lesson__unit__track__progress__user=user,
+        )
+        .annotate(mine=FilteredRelation("progress", condition=Q(progress__user=user)))
+        .values("mine__fluency_level")
+        .annotate(facts=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        level = row["mine__fluency_level"] or FluencyLevel.NOT_STARTED.value
+        counts[level] = counts.get(level, 0) + row["facts"]
+    return counts
+
+
+def tracks_of_learners(*, user_ids: Sequence[int]) -> dict[int, list[TrackMastery]]:
+    """Accuracy and mastery on each track these learners have answered in: three queries.
+
+    Mastery is the share of the track's published exercises she has mastered, the path's own
+    measure (each unit's sum of mastery over its exercise count), summed over the track.
+    """
+    if not user_ids:
+        return {}
+    progress = list(
+        TrackProgress.objects.filter(user_id__in=user_ids, attempts__gt=0)
+        .select_related("track")
+        .order_by("track__order", "track_id")
+    )
+    track_ids = {row.track_id for row in progress}
+    mastery_sums = {
+        (sums["user_id"], sums["unit__track_id"]): sums["total"] or 0.0
+        for sums in UnitProgress.objects.filter(user_id__in=user_ids, unit__track_id__in=track_ids)
+        .values("user_id", "unit__track_id")
+        .annotate(total=Sum("mastery_sum"))
+        .order_by()
+    }
+    sizes: dict[int, int] = defaultdict(int)
+    with_facts: set[int] = set()
+    for count in (
+        Exercise.objects.filter(
+            lesson__unit__track_id__in=track_ids,
+            status=Status.PUBLISHED,
+            lesson__status=Status.PUBLISHED,
+        )
+        .values("lesson__unit__track_id", "kind")
+        .annotate(exercises=Count("pk"))
+        .order_by()
+    ):
+        sizes[count["lesson__unit__track_id"]] += count["exercises"]
+        if count["kind"] == Exercise.Kind.FACT:
+            with_facts.add(count["lesson__unit__track_id"])
+    result: dict[int, list[TrackMastery]] = {pk: [] for pk in user_ids}
+    for row in progress:
+        size = sizes.get(row.track_id, 0)
+        mastery = mastery_sums.get((row.user_id, row.track_id), 0.0) / size if size else 0.0
+        result[row.user_id].append(
+            {
+                "track": row.track_id,
+                "title": row.track.title,
+                "attempts": row.attempts,
+                "correct": row.correct,
+                "accuracy": _ratio(row.correct, row.attempts),
+                "mastery": min(max(mastery, 0.0), 1.0),
+                "completed": row.completed_at is not None,
+                "has_facts": row.track_id in with_facts,
+            }
+        )
+    return result
+
+
+def finished_quizzes(*, user: User) -> QuerySet[PracticeSession]:
+    """Her quizzes that are over, newest first (open ones would give their answers away)."""
+    return (
+        PracticeSession.objects.filter(
+            user=user, mode=PracticeSession.Mode.QUIZ, status__in=FINISHED
+        )
+        .select_related("track", "unit")
+        .order_by(F("ended_at").desc(nulls_last=True), "-started_at", "-pk")
+    )
+
+
+def finished_quiz_get(*, user: User, session_id: int) -> PracticeSession:
+    """One of her finished quizzes; 404 for anyone else's, for an open one, for another mode."""
+    return get_object_or_404(finished_quizzes(user=user), pk=session_id)
+
+
+def quiz_answers(*, session: PracticeSession) -> list[Attempt]:
+    """The quiz's answers in the order given, each with its exercise: one query."""
+    return list(
+        Attempt.objects.filter(session=session)
+        .select_related("exercise")
+        .order_by("plan_index", "created_at", "pk")
+    )
