@@ -42,6 +42,9 @@ run: demo
 
 # Two workers (the machines have two cores); a test file stays on one worker, so tests that share
 # an outside resource (a Redis database, a Celery worker) never race each other.
+# The browser journeys (tests/browser) drive Debian's Chromium, /usr/bin/chromium: without the
+# `chromium` package they are skipped here (`sudo apt-get install chromium`), never in CI.
+# Their screenshots go to test-output/screenshots/.
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
 test: install-dev
@@ -63,4 +66,4 @@ bench: install-dev
 	$(BIN)/python -m pytest bench -p no:cacheprovider -q $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) staticfiles test-output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,227 @@
+"""What the browser journeys share: devices, the page watch, logging in, screenshots, layout checks.
+
+The journeys read like a person's: these helpers do what she does (log in through the real login
+page, type an answer, press Check) and look at what she sees, through role locators and labels.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.sync_api import ConsoleMessage, Page, Request, Response, expect
+
+from accounts.models import User
+from practice.models import PracticeSession
+from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.practice.builders import current, right_answer, wrong_answer
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+
+DEVICES: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
+
+
+def chromium_missing() -> str | None:
+    """Why the browser tests cannot run here, or None when Debian's Chromium is installed."""
+    if CHROMIUM.is_file() or shutil.which(str(CHROMIUM)):
+        return None
+    return (
+        f"the browser tests need Chromium at {CHROMIUM}: install the Debian package `chromium` "
+        "(sudo apt-get install chromium)"
+    )
+
+
+# --- Watching a page for problems ------------------------------------------------------------
+
+
+@dataclass
+class PageWatch:
+    """What went wrong on one page: errors a person may never see, but should never meet."""
+
+    device: str
+    origin: str
+    expected: list[tuple[int, str]] = field(default_factory=list)
+    console_errors: list[tuple[str, str]] = field(default_factory=list)
+    exceptions: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    error_responses: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def is_expected(self, status: int, url: str) -> bool:
+        path = urlsplit(url).path
+        return (status, path) in self.expected
+
+    def problems(self) -> list[str]:
+        found: list[str] = []
+        for status, method, url in self.error_responses:
+            if not self.is_expected(status, url):
+                found.append(f"[{self.device}] {method} {url} answered {status}")
+        for text, url in self.console_errors:
+            # Chromium also logs each error answer in the console: counted once, above.
+            if text.startswith("Failed to load resource") and any(
+                urlsplit(url).path == path for _, path in self.expected
+            ):
+                continue
+            found.append(f"[{self.device}] console error: {text} ({url})")
+        found += [f"[{self.device}] uncaught exception: {error}" for error in self.exceptions]
+        found += [f"[{self.device}] request failed: {failure}" for failure in self.failed_requests]
+        return found
+
+
+_WATCHES: weakref.WeakKeyDictionary[Page, PageWatch] = weakref.WeakKeyDictionary()
+
+
+def watch(page: Page, *, device: str, origin: str) -> PageWatch:
+    """Start collecting the page's console errors, exceptions, failed requests and error answers."""
+    page_watch = PageWatch(device=device, origin=origin)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            page_watch.console_errors.append((message.text, message.location.get("url", "")))
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400 and response.url.startswith(origin):
+            page_watch.error_responses.append(
+                (response.status, response.request.method, response.url)
+            )
+
+    def on_request_failed(request: Request) -> None:
+        page_watch.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: page_watch.exceptions.append(str(error)))
+    page.on("response", on_response)
+    page.on("requestfailed", on_request_failed)
+    _WATCHES[page] = page_watch
+    return page_watch
+
+
+def expect_response(page: Page, status: int, path: str) -> None:
+    """This journey expects the site to answer `status` at `path`: not a problem this time."""
+    _WATCHES[page].expected.append((status, path))
+
+
+def device_of(page: Page) -> str:
+    return _WATCHES[page].device
+
+
+# --- Looking at pages ------------------------------------------------------------------------
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save the whole page as test-output/screenshots/<name>-<desktop|phone>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}-{device_of(page)}.png"
+    page.evaluate("document.fonts.ready")
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
+    return path
+
+
+_OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const wide = [];
+  for (const element of document.querySelectorAll("body *")) {
+    const box = element.getBoundingClientRect();
+    if (box.width > 0 && box.right > width + 0.5) {
+      const name = element.tagName.toLowerCase()
+        + (element.id ? "#" + element.id : "")
+        + (element.classList.length ? "." + [...element.classList].join(".") : "");
+      wide.push(name + " reaches " + Math.round(box.right) + " px");
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, inner: width, wide: wide.slice(0, 8)};
+}"""
+
+
+def assert_no_horizontal_scroll(page: Page) -> None:
+    """Nothing on the page is wider than the screen, so it never scrolls sideways."""
+    layout = page.evaluate(_OVERFLOW)
+    assert layout["scroll"] <= layout["inner"], (
+        f"{page.url} is {layout['scroll']} px wide on a {layout['inner']} px screen; "
+        f"too wide: {', '.join(layout['wide']) or 'nothing visible (a pseudo-element?)'}"
+    )
+
+
+_FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e) return "nothing";
+  const classes = typeof e.className === "string" && e.className.trim()
+    ? "." + e.className.trim().split(/\\s+/).join(".") : "";
+  const text = (e.innerText || e.value || "").trim().slice(0, 40);
+  return e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + classes + ' "' + text + '"';
+}"""
+
+
+def focused_element(page: Page) -> str:
+    """What has the keyboard focus, as `tag#id.class "text"` (for messages and checks)."""
+    return str(page.evaluate(_FOCUSED))
+
+
+# --- People ------------------------------------------------------------------------------------
+
+
+def make_learner(username: str, **fields: Any) -> User:
+    """A learner made through the real sign-up service, with the test password."""
+    return UserFactory(username=username, email=f"{username}@example.org", **fields)
+
+
+def make_parent(username: str, **fields: Any) -> User:
+    return UserFactory(
+        username=username, email=f"{username}@example.org", role=User.Role.PARENT, **fields
+    )
+
+
+def log_in(page: Page, login: str, password: str = DEFAULT_PASSWORD) -> None:
+    """Log in through the real login page, with the e-mail address or the username."""
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail or username").fill(login)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def go_by_nav(page: Page, name: str) -> None:
+    """Follow a link of the main navigation, as a person does."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
+
+
+# --- Playing ---------------------------------------------------------------------------------
+
+_SESSION_URL = re.compile(r"/learn/sessions/(\d+)/")
+
+
+def session_on(page: Page) -> PracticeSession:
+    """The practice session the player on this page is showing."""
+    match = _SESSION_URL.search(page.url)
+    assert match, f"not in the lesson player: {page.url}"
+    return PracticeSession.objects.get(pk=int(match.group(1)))
+
+
+def the_right_answer(page: Page) -> str:
+    """What a learner who knows it types for the question on screen (her own variant)."""
+    exercise, seed = current(session_on(page))
+    return right_answer(exercise, seed)
+
+
+def a_wrong_answer(page: Page) -> str:
+    exercise, _ = current(session_on(page))
+    return wrong_answer(exercise)
+
+
+def question_prompt(page: Page) -> str:
+    """The text of the question on screen."""
+    return page.locator("#question-prompt").inner_text().strip()
