@@ -1,4 +1,5 @@
-"""Demo accounts for a newcomer's `make run`: a learner, her parent, an author, an admin."""
+"""Demo accounts for a newcomer's `make run`: a learner, her parent, an author, an admin, and a
+few other learners so that leaderboards have neighbours (their histories: `calcuingo.demo`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ class DemoAccount(TypedDict):
     email: str
     password: str
     role: str
+    time_zone: str
 
 
 DEMO_PASSWORD = "calcuingo-demo"  # noqa: S105 - published in the README, demo only
@@ -24,25 +26,47 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "email": "ada@demo.calcuingo.org",
         "password": DEMO_PASSWORD,
         "role": "learner",
+        "time_zone": "Europe/London",
     },
     {
         "username": "grace",
         "email": "grace@demo.calcuingo.org",
         "password": DEMO_PASSWORD,
         "role": "parent",
+        "time_zone": "Europe/London",
     },
     {
         "username": "euler",
         "email": "euler@demo.calcuingo.org",
         "password": DEMO_PASSWORD,
         "role": "author",
+        "time_zone": "Europe/London",
     },
     {
         "username": "admin",
         "email": "admin@demo.calcuingo.org",
         "password": DEMO_PASSWORD,
         "role": "staff",
+        "time_zone": "Europe/London",
     },
+)
+
+# Other learners, in their own time zones: names of mathematicians, the same password.
+NEIGHBOURS: tuple[DemoAccount, ...] = tuple(
+    {
+        "username": username,
+        "email": f"{username}@demo.calcuingo.org",
+        "password": DEMO_PASSWORD,
+        "role": "learner",
+        "time_zone": time_zone,
+    }
+    for username, time_zone in (
+        ("emmy", "Europe/Berlin"),
+        ("sofia", "Europe/Madrid"),
+        ("alan", "Europe/London"),
+        ("katherine", "America/New_York"),
+        ("srinivasa", "Asia/Kolkata"),
+    )
 )
 
 
@@ -50,7 +74,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 def load() -> list[str]:
     """Create the demo accounts that are missing and link the parent; idempotent."""
     created: list[str] = []
-    for account in DEMO_ACCOUNTS:
+    for account in (*DEMO_ACCOUNTS, *NEIGHBOURS):
         if User.objects.filter(username=account["username"]).exists():
             continue
         user = services.user_create(
@@ -58,7 +82,7 @@ def load() -> list[str]:
             username=account["username"],
             password=account["password"],
             role=account["role"],
-            time_zone="Europe/London",
+            time_zone=account["time_zone"],
             is_verified=True,
             send_verification=False,
         )

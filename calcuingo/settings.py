@@ -460,4 +460,10 @@ LOGGING = {
 
 # --- Demo -----------------------------------------------------------------------------------
 # What `manage.py load_demo` installs, in order; each loader is idempotent and returns what it made.
-DEMO_LOADERS = ["curriculum.demo.load", "gamification.seeds.seed", "accounts.demo.load"]
+# The last one plays the demo learners' weeks of practice through the services (`calcuingo.demo`).
+DEMO_LOADERS = [
+    "curriculum.demo.load",
+    "gamification.seeds.seed",
+    "accounts.demo.load",
+    "calcuingo.demo.load",
+]
