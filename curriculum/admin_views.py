@@ -1,14 +1,11 @@
 """The exercise preview: an exercise as a learner sees it, plus what only its author may see.
 
-`exercise_card(...)` prepares everything `curriculum/_exercise_card.html` shows, so that the
-learner site can reuse both. Text is Markdown with LaTeX: `render_markdown` escapes all HTML and
-understands paragraphs, line breaks, `- ` lists, **bold**, *italic* and `code`; math between
-`$…$`, `$$…$$`, `\\(…\\)` or `\\[…\\]` is left untouched for KaTeX to render in the browser.
+`exercise_card(...)` prepares everything `curriculum/_exercise_card.html` shows. Text goes through
+`curriculum.rendering` (Markdown with LaTeX), the renderer the API and the learner site use too.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +22,8 @@ from django.utils.safestring import SafeString, mark_safe
 from . import grading
 from .forms import ExerciseAdminForm
 from .models import Exercise
+from .rendering import INPUT_KINDS as INPUT_KINDS
+from .rendering import render_markdown as render_markdown
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
@@ -33,54 +32,6 @@ DEFAULT_SEED = "preview"
 MAX_SEED_LENGTH = 100
 MAX_RESPONSE_LENGTH = 500
 MAX_PREVIEW_HINTS = 50
-
-# --------------------------------------------------------------------------------------------
-# Markdown (a safe subset)
-# --------------------------------------------------------------------------------------------
-
-# Pieces that inline formatting must not touch: math (kept verbatim) and code spans.
-_PROTECTED = re.compile(
-    r"(\$\$.+?\$\$|\\\[.+?\\\]|\\\(.+?\\\)|(?<![\\$])\$(?=\S)(?:\\\$|[^$])+?(?<=\S)\$|`[^`\n]+`)",
-    re.DOTALL,
-)
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.DOTALL)
-_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", re.DOTALL)
-_LIST_ITEM = re.compile(r"^\s*[-*]\s+")
-
-
-def _render_inline(text: str) -> str:
-    out: list[str] = []
-    for index, piece in enumerate(_PROTECTED.split(text)):
-        if index % 2:  # a protected piece
-            if piece.startswith("`"):
-                out.append(f"<code>{escape(piece[1:-1])}</code>")
-            else:
-                out.append(escape(piece))
-        else:
-            html = str(escape(piece))
-            html = _BOLD.sub(r"<strong>\1</strong>", html)
-            html = _ITALIC.sub(r"<em>\1</em>", html)
-            out.append(html.replace("\n", "<br>"))
-    return "".join(out)
-
-
-def render_markdown(text: str, *, inline: bool = False) -> SafeString:
-    """HTML for the Markdown subset authors use; every character of input HTML is escaped."""
-    text = (text or "").replace("\r\n", "\n").strip()
-    if inline:
-        return mark_safe(_render_inline(text))  # noqa: S308 - built from escaped pieces
-    blocks: list[str] = []
-    for block in re.split(r"\n\s*\n", text):
-        lines = block.split("\n")
-        if block and all(_LIST_ITEM.match(line) for line in lines):
-            items = "".join(
-                f"<li>{_render_inline(_LIST_ITEM.sub('', line))}</li>" for line in lines
-            )
-            blocks.append(f"<ul>{items}</ul>")
-        elif block:
-            blocks.append(f"<p>{_render_inline(block)}</p>")
-    return mark_safe("".join(blocks))  # noqa: S308 - built from escaped pieces
-
 
 # --------------------------------------------------------------------------------------------
 # The card
@@ -124,15 +75,6 @@ class ExerciseCard:
     @property
     def is_parametrised(self) -> bool:
         return bool(self.exercise.parameters)
-
-
-INPUT_KINDS: dict[str, str] = {
-    Exercise.Kind.MULTIPLE_CHOICE: "choice",
-    Exercise.Kind.NUMERIC: "number",
-    Exercise.Kind.FACT: "number",
-    Exercise.Kind.TEXT: "text",
-    Exercise.Kind.EXPRESSION: "expression",
-}
 
 
 class _Renderer:

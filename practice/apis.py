@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,10 +20,10 @@ from analytics import cache as analytics_cache
 from calcuingo.api.auth import current_user
 from calcuingo.exceptions import ApplicationError
 from curriculum import grading
-from curriculum.models import Exercise, Hint
+from curriculum.models import Hint
 from curriculum.selectors import lessons_visible_to, tracks_visible_to, units_visible_to
 
-from . import selectors, services
+from . import presenters, selectors, services
 from .models import PracticeSession
 from .serializers import (
     AnswerInputSerializer,
@@ -40,7 +41,6 @@ from .serializers import (
     TrackProgressSerializer,
 )
 from .services.answers import variant_values
-from .services.sessions import drill_time_left
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -65,108 +65,16 @@ class Conflict(serializers.Serializer[Any]):
     errors = ConflictErrorSerializer(many=True)  # type: ignore[assignment]
 
 
-def _question_content(exercise_id: int) -> dict[str, Any]:
-    """What every learner sees of an exercise before her own numbers are put in.
+class AnswerValidationError(serializers.Serializer[Any]):
+    """A 400: `errors[].attr` names the field (`response` for math the preview cannot read)."""
 
-    Cached for 24 hours under a key that includes the exercise's `updated_at`, so an author's edit
-    is seen at once; the one query left is that timestamp.
-    """
-    updated_at = Exercise.objects.values_list("updated_at", flat=True).get(pk=exercise_id)
-
-    def load() -> dict[str, Any]:
-        exercise = Exercise.objects.get(pk=exercise_id)
-        variables: list[str] = []
-        if exercise.kind == Exercise.Kind.EXPRESSION and isinstance(exercise.answer, dict):
-            variables = [v for v in exercise.answer.get("variables", []) if isinstance(v, str)]
-        return {
-            "id": exercise.pk,
-            "kind": exercise.kind,
-            "prompt": exercise.prompt,
-            "options": [
-                option.get("text", "") if isinstance(option, dict) else str(option)
-                for option in exercise.options or []
-            ],
-            "parameters": exercise.parameters,
-            "answer_unit": exercise.answer_unit,
-            "operand1": exercise.operand1,
-            "operation": exercise.operation,
-            "operand2": exercise.operand2,
-            "operation2": exercise.operation2,
-            "operand3": exercise.operand3,
-            "image": exercise.image.url if exercise.image else None,
-            "variables": variables,
-            "hint_count": Hint.objects.filter(exercise=exercise).count(),
-        }
-
-    return analytics_cache.cached(
-        analytics_cache.question_key(exercise_id, updated_at), analytics_cache.QUESTION_TTL, load
-    )
+    type = serializers.CharField()
+    errors = ConflictErrorSerializer(many=True)  # type: ignore[assignment]
 
 
-def present_exercise(session: PracticeSession) -> dict[str, Any] | None:
-    """The session's current question, rendered for the learner's variant, without its answer."""
-    item = session.current_item()
-    if item is None or not session.is_open:
-        return None
-    content = dict(_question_content(item["exercise"]))
-    parameters = content.pop("parameters")
-    values = grading.variant_for(parameters, item["seed"]) if parameters else {}
-
-    return {
-        **content,
-        "prompt": grading.render_variant(content["prompt"], values),
-        "options": [
-            {"index": index, "text": grading.render_variant(text, values)}
-            for index, text in enumerate(content["options"])
-        ],
-        "hints_used": int(item.get("hints", 0)),
-        "requeued": bool(item.get("requeued")),
-    }
-
-
-def present_session(session: PracticeSession) -> dict[str, Any]:
-    score = session.correct / len(session.plan) * 100 if session.plan else None
-    return {
-        "id": session.pk,
-        "mode": session.mode,
-        "status": session.status,
-        "track": session.track_id,
-        "unit": session.unit_id,
-        "lesson": session.lesson_id,
-        "position": session.position,
-        "total": len(session.plan),
-        "time_left_seconds": drill_time_left(session),
-        "started_at": session.started_at,
-        "ended_at": session.ended_at,
-        "current": present_exercise(session),
-        "summary": {
-            "answered": session.answered,
-            "correct": session.correct,
-            "accuracy": session.accuracy,
-            "score_percent": round(score, 1)
-            if score is not None and session.mode == PracticeSession.Mode.QUIZ
-            else None,
-            "average_response_ms": session.average_response_ms,
-            "xp": session.xp_earned,
-            "mastery_gained": round(session.mastery_gained, 3),
-            "facts_mastered": session.facts_mastered,
-            "active_seconds": session.active_seconds(),
-        },
-    }
-
-
-def present_reward(reward: Any) -> dict[str, Any] | None:
-    if reward is None:
-        return None
-    return {
-        "xp": reward.xp,
-        "level": reward.level,
-        "leveled_up": reward.leveled_up,
-        "achievements": [
-            {"code": a.code, "name": a.name, "xp_reward": a.xp_reward} for a in reward.achievements
-        ],
-        "streak": reward.streak,
-    }
+def _shallow(presenter: Any) -> dict[str, Any]:
+    """A presenter's fields as a dict, nested presenters kept whole (their properties too)."""
+    return {each.name: getattr(presenter, each.name) for each in fields(presenter)}
 
 
 def _visible(queryset: Any, pk: int | None, field: str) -> Any:
@@ -187,7 +95,9 @@ class SessionListCreateApi(APIView):
     def get(self, request: Request) -> Response:
         user = current_user(request)
         sessions = PracticeSession.objects.filter(user=user).order_by("-started_at")[:20]
-        return Response(SessionSerializer([present_session(s) for s in sessions], many=True).data)
+        return Response(
+            SessionSerializer([presenters.session_present(s) for s in sessions], many=True).data
+        )
 
     @extend_schema(
         tags=["practice"],
@@ -211,7 +121,7 @@ class SessionListCreateApi(APIView):
             per_question_seconds=data.get("per_question_seconds"),
             placement=data["placement"],
         )
-        return Response(SessionSerializer(present_session(session)).data, status=201)
+        return Response(SessionSerializer(presenters.session_present(session)).data, status=201)
 
 
 class SessionDetailApi(APIView):
@@ -222,7 +132,7 @@ class SessionDetailApi(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         session = selectors.session_for_user(user=current_user(request), session_id=pk)
-        return Response(SessionSerializer(present_session(session)).data)
+        return Response(SessionSerializer(presenters.session_present(session)).data)
 
 
 class SessionPauseApi(APIView):
@@ -235,7 +145,9 @@ class SessionPauseApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         session = selectors.session_for_user(user=current_user(request), session_id=pk)
         return Response(
-            SessionSerializer(present_session(services.session_pause(session=session))).data
+            SessionSerializer(
+                presenters.session_present(services.session_pause(session=session))
+            ).data
         )
 
 
@@ -249,7 +161,9 @@ class SessionResumeApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         session = selectors.session_for_user(user=current_user(request), session_id=pk)
         return Response(
-            SessionSerializer(present_session(services.session_resume(session=session))).data
+            SessionSerializer(
+                presenters.session_present(services.session_resume(session=session))
+            ).data
         )
 
 
@@ -268,8 +182,8 @@ class SessionFinishApi(APIView):
             session=session, abandon=serializer.validated_data["abandon"]
         )
         body = {
-            **present_session(session),
-            "reward": present_reward(getattr(session, "reward", None)),
+            **_shallow(presenters.session_present(session)),
+            "reward": presenters.reward_present(getattr(session, "reward", None)),
             "unlocked_lessons": [lesson.pk for lesson in getattr(session, "unlocked", [])],
         }
         return Response(SessionFinishedSerializer(body).data)
@@ -281,12 +195,22 @@ class AnswerSubmitApi(APIView):
         summary="Answer the current question",
         parameters=[IDEMPOTENCY_HEADER],
         request=AnswerInputSerializer,
-        responses={201: AnswerOutputSerializer, 200: AnswerOutputSerializer, 409: Conflict},
+        responses={
+            201: AnswerOutputSerializer,
+            200: AnswerOutputSerializer,
+            400: AnswerValidationError,
+            409: Conflict,
+        },
+        description="A response that the math preview cannot read (an expression question) is "
+        "refused with a 400 whose error is at the `response` field, in the preview's words; "
+        "nothing is recorded and the question stays the current one.",
     )
     def post(self, request: Request, pk: int) -> Response:
         user = current_user(request)
         session = selectors.session_for_user(user=user, session_id=pk)
-        serializer = AnswerInputSerializer(data=request.data)
+        # Malformed math is refused here, at the field, before anything is recorded.
+        question = presenters.question_present(session)
+        serializer = AnswerInputSerializer(data=request.data, context={"question": question})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         key = request.headers.get("Idempotency-Key", "").strip() or None
@@ -304,27 +228,11 @@ class AnswerSubmitApi(APIView):
             confidence=data.get("confidence"),
             idempotency_key=key,
         )
-        attempt, progress = result.attempt, result.progress
         session = PracticeSession.objects.get(pk=result.session.pk)
-        body = {
-            "attempt": attempt.pk,
-            "correct": attempt.is_correct,
-            "score": attempt.score,
-            "interpreted_as": attempt.interpreted_as,
-            "feedback": attempt.feedback,
-            "explanation": result.explanation,
-            "option_explanation": result.option_explanation,
-            "xp": attempt.xp,
-            "hints_used": attempt.hints_used,
-            "mastery": progress.mastery if progress else None,
-            "fluency_level": progress.fluency_level if progress else None,
-            "next_review_at": progress.due_at if progress else None,
-            "unit_completed": result.unit_completed,
-            "replayed": result.replayed,
-            "reward": present_reward(result.reward),
-            "unlocked_lessons": [lesson.pk for lesson in result.unlocked],
-            "session": present_session(session),
-        }
+        feedback = presenters.feedback_present(
+            session=session, attempt=result.attempt, result=result
+        )
+        body = {**_shallow(feedback), "session": presenters.session_present(session)}
         code = status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED
         return Response(AnswerOutputSerializer(body).data, status=code)
 

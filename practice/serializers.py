@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from curriculum import grading
 from curriculum.models import Exercise
 
 from .models import FluencyLevel, InputMethod, PracticeSession
@@ -37,13 +38,35 @@ class SessionStartSerializer(serializers.Serializer[Any]):
         return attrs
 
 
+def math_input_error(response: str, *, variables: list[str]) -> str:
+    """The math preview's message for an expression it cannot read ("" when it reads).
+
+    The same parser and the same variables as the preview the learner sees while typing, so
+    what the preview flags is refused, and costs nothing, instead of being graded wrong.
+    """
+    if not response.strip():
+        return ""
+    result = grading.preview(response, variables or None)
+    if result.ok:
+        return ""
+    return f"{result.error} (at character {(result.position or 0) + 1})."
+
+
+class OptionSerializer(serializers.Serializer[Any]):
+    index = serializers.IntegerField(help_text="The option's own index: send it as the response.")
+    key = serializers.IntegerField(help_text="Its place in this learner's shuffled order, from 1.")
+    text = serializers.CharField()
+
+
 class PlainExerciseSerializer(serializers.Serializer[Any]):
     """The question as the learner sees it: never the answer."""
 
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Exercise.Kind.choices)
     prompt = serializers.CharField()
-    options = serializers.ListField(child=serializers.DictField(), help_text="[{index, text}]")
+    options = OptionSerializer(
+        many=True, help_text="Shuffled per variant (the same order on every reload)."
+    )
     answer_unit = serializers.CharField()
     operand1 = serializers.IntegerField(allow_null=True)
     operation = serializers.CharField()
@@ -102,6 +125,19 @@ class AnswerInputSerializer(serializers.Serializer[Any]):
         choices=InputMethod.choices, default=InputMethod.KEYBOARD
     )
     confidence = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Math the preview cannot read is refused at the field (context: the current question)."""
+        question = self.context.get("question")
+        if (
+            question is not None
+            and question.id == attrs["exercise"]
+            and question.kind == Exercise.Kind.EXPRESSION
+        ):
+            error = math_input_error(attrs["response"], variables=question.variables)
+            if error:
+                raise serializers.ValidationError({"response": [error]})
+        return attrs
 
 
 class AchievementBriefSerializer(serializers.Serializer[Any]):

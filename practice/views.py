@@ -1,10 +1,12 @@
-"""The learner site: the learning path, the lesson player, the mastery grid, children's paths.
+"""The lesson player: start, the player's card, answer, hint, keypad switch, pause, resume,
+quit and finish.
 
 Every page needs a signed-in user, and sessions are found through `session_for_user`, so another
 learner's session is a 404. Every form works without JavaScript (answered with a whole page, or
-a redirect back to one); posted by htmx, it is answered with the fragment it swaps. Views
-validate what is posted (`practice.site` forms) and call the services; a broken domain rule
-(`ApplicationError`) is shown to the learner as a message, never as an error page.
+a redirect back to one); posted by htmx, it is answered with the fragment it swaps. An answer
+goes form (`practice.forms`) → view → service (`practice.services`) → presenter
+(`practice.presenters`) → template; a broken domain rule (`ApplicationError`) is shown to the
+learner as a message, never as an error page.
 """
 
 from __future__ import annotations
@@ -17,16 +19,19 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, retarget
 
+from accounts.models import LearnerProfile, User
+from accounts.services import user_update
+from calcuingo.context_processors import appearance_load
 from calcuingo.exceptions import ApplicationError
 from curriculum.models import Lesson, Track, Unit
 from curriculum.selectors import lessons_visible_to, tracks_visible_to, units_visible_to
 
-from . import selectors, services, site
-from .apis import present_session
+from . import forms, presenters, selectors, services
 from .models import PracticeSession
+from .presenters import SessionPresenter
 from .site import LearnerRequest
 
 Mode = PracticeSession.Mode
@@ -51,7 +56,7 @@ def _visible(queryset: QuerySet[Any], pk: int | None, what: str) -> Any:
 def start(request: LearnerRequest) -> HttpResponse:
     """Start a lesson, a review, a drill or a quiz, and open the player on it."""
     user = request.user
-    form = site.StartForm(request.POST)
+    form = forms.StartForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.first_error())
         return redirect("practice:path")
@@ -78,6 +83,60 @@ def start(request: LearnerRequest) -> HttpResponse:
 # --- The player -----------------------------------------------------------------------------
 
 
+def _profile(user: User) -> LearnerProfile:
+    """The learner's settings (the defaults, unsaved, for someone who has none yet).
+
+    Loaded the way the page's layout loads it (`appearance_load`), so that reading the same
+    settings for `<body>` costs nothing more.
+    """
+    appearance_load(user)
+    profile: LearnerProfile | None = getattr(user, "profile", None)
+    return profile if profile is not None else LearnerProfile(user=user)
+
+
+def _player_context(
+    *,
+    session: PracticeSession,
+    user: User,
+    presented: SessionPresenter | None = None,
+    form: forms.AnswerForm | None = None,
+    notice: str = "",
+    unlocked: list[Lesson] | None = None,
+) -> dict[str, Any]:
+    """The player in the session's present state: a question, paused, time up, all answered,
+    or the summary. `form` is an answer form sent back with its errors (same key, same clock)."""
+    presented = presented or presenters.session_present(session)
+    context: dict[str, Any] = {
+        "session": session,
+        "presented": presented,
+        "notice": notice,
+        "form": form,
+    }
+    if not session.is_open:
+        state = "summary"
+        context["summary"] = presenters.summary_present(session, user=user, unlocked=unlocked)
+    elif session.status == PracticeSession.Status.PAUSED:
+        state = "paused"
+    elif presented.time_left_seconds == 0:
+        state = "time_up"
+    elif presented.current is None:
+        state = "finish"
+    else:
+        state = "question"
+        question = presented.current
+        profile = _profile(user)
+        context.update(
+            question=question,
+            stamp=forms.QuestionStamp.from_form(form, user=user),
+            show_hints=profile.show_hints,
+            hints=presenters.hints_shown(question) if profile.show_hints else [],
+            keypad=presenters.keypad_present(question),
+            keypad_on=profile.input_method == LearnerProfile.InputMethod.KEYPAD,
+        )
+    context["state"] = state
+    return context
+
+
 def _player(request: LearnerRequest, context: dict[str, Any]) -> HttpResponse:
     """The player's card alone for htmx, inside the whole page otherwise."""
     template = "practice/_player.html" if request.htmx else "practice/player.html"
@@ -89,10 +148,26 @@ def _session(request: LearnerRequest, pk: int) -> PracticeSession:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def player(request: LearnerRequest, pk: int) -> HttpResponse:
+    """The player; a POST here switches the math keypad on or off (saved in the settings)."""
     session = _session(request, pk)
-    return _player(request, site.player_of(session=session, user=request.user))
+    if request.method == "POST":
+        return _keypad_switch(request, session)
+    return _player(request, _player_context(session=session, user=request.user))
+
+
+def _keypad_switch(request: LearnerRequest, session: PracticeSession) -> HttpResponse:
+    form = forms.KeypadForm(request.POST)
+    if form.is_valid():
+        user_update(
+            user=request.user,
+            user_fields={},
+            profile_fields={"input_method": form.input_method()},
+        )
+    if request.htmx:
+        return _player(request, _player_context(session=session, user=request.user))
+    return redirect("practice:session", pk=session.pk)
 
 
 @login_required
@@ -100,9 +175,12 @@ def player(request: LearnerRequest, pk: int) -> HttpResponse:
 def answer(request: LearnerRequest, pk: int) -> HttpResponse:
     user = request.user
     session = _session(request, pk)
-    form = site.AnswerForm(request.POST)
+    presented = presenters.session_present(session)
+    form = forms.AnswerForm(request.POST, question=presented.current)
     if not form.is_valid():
-        return _player(request, site.player_of(session=session, user=user, form=form))
+        # Malformed math, an empty answer: the same question, the message at the field.
+        context = _player_context(session=session, user=user, presented=presented, form=form)
+        return _player(request, context)
     data = form.cleaned_data
     try:
         result = services.answer_submit(
@@ -118,35 +196,42 @@ def answer(request: LearnerRequest, pk: int) -> HttpResponse:
         # The same form sent again, timed anew by the server (no JavaScript): its first answer.
         earlier = None
         if error.code == "idempotency_conflict":
-            earlier = site.attempt_for_key(user=user, session=session, key=data["idempotency_key"])
+            earlier = _attempt_for_key(session=session, user=user, key=data["idempotency_key"])
         session.refresh_from_db()
         if earlier is not None:
-            return _feedback(request, session, site.feedback_of(session=session, attempt=earlier))
-        return _player(request, site.player_of(session=session, user=user, notice=error.message))
-    session = _session(request, pk)
-    feedback = site.feedback_of(session=session, attempt=result.attempt, result=result)
-    unlocked = site.lessons_with_track([lesson.pk for lesson in result.unlocked])
+            feedback = presenters.feedback_present(session=session, attempt=earlier)
+            return _feedback(request, session, feedback)
+        return _player(request, _player_context(session=session, user=user, notice=error.message))
+    session = result.session
+    feedback = presenters.feedback_present(session=session, attempt=result.attempt, result=result)
+    unlocked = presenters.lessons_with_track([lesson.pk for lesson in result.unlocked])
     return _feedback(request, session, feedback, unlocked=unlocked)
+
+
+def _attempt_for_key(*, session: PracticeSession, user: User, key: str) -> Any:
+    """The answer this session already took under this idempotency key, if any."""
+    return (
+        session.attempts.select_related("exercise").filter(user=user, idempotency_key=key).first()
+    )
 
 
 def _feedback(
     request: LearnerRequest,
     session: PracticeSession,
-    feedback: site.FeedbackView,
+    feedback: presenters.FeedbackPresenter,
     *,
     unlocked: list[Lesson] | None = None,
 ) -> HttpResponse:
-    """The verdict on an answer; when it ended the session, the summary comes with it (the
-    rewards of ending it are in the feedback's, merged by the service)."""
-    context = {
+    """The verdict on an answer; when it ended the session, the summary comes with it."""
+    context: dict[str, Any] = {
         "session": session,
         "state": "feedback",
         "feedback": feedback,
         "presented": {"position": session.position, "total": len(session.plan)},
     }
     if not session.is_open:
-        context["summary"] = site.summary_of(
-            session, present_session(session), user=request.user, unlocked=unlocked
+        context["summary"] = presenters.summary_present(
+            session, user=request.user, unlocked=unlocked
         )
     return _player(request, context)
 
@@ -157,7 +242,7 @@ def hint(request: LearnerRequest, pk: int) -> HttpResponse:
     """Reveal the current question's next hint (it lowers the XP this answer earns)."""
     user = request.user
     session = _session(request, pk)
-    form = site.HintForm(request.POST)
+    form = forms.HintForm(request.POST)
     notice, code = "", ""
     if not form.is_valid():
         notice, code = "This question's page was out of date.", "invalid"
@@ -172,9 +257,9 @@ def hint(request: LearnerRequest, pk: int) -> HttpResponse:
             messages.error(request, notice)
         return redirect("practice:session", pk=pk)
     if notice and code not in HINT_REFUSALS:
-        context = site.player_of(session=session, user=user, notice=notice)
+        context = _player_context(session=session, user=user, notice=notice)
         return retarget(render(request, "practice/_player.html", context), "#player")
-    context = site.player_of(session=session, user=user)
+    context = _player_context(session=session, user=user)
     context["hint_notice"] = notice
     return render(request, "practice/_hints.html", context)
 
@@ -183,7 +268,8 @@ def _after(request: LearnerRequest, pk: int, notice: str = "") -> HttpResponse:
     """Back to the player after pausing or resuming: the fresh card, or a redirect to it."""
     if request.htmx:
         session = _session(request, pk)
-        return _player(request, site.player_of(session=session, user=request.user, notice=notice))
+        context = _player_context(session=session, user=request.user, notice=notice)
+        return _player(request, context)
     if notice:
         messages.error(request, notice)
     return redirect("practice:session", pk=pk)
@@ -232,14 +318,12 @@ def finish(request: LearnerRequest, pk: int) -> HttpResponse:
     if session.mode != Mode.DRILL and session.current_item() is not None:
         # A lesson ended early would count as a finished day without its questions.
         notice = "Answer the remaining questions first, or quit."
-        return _player(request, site.player_of(session=session, user=user, notice=notice))
+        return _player(request, _player_context(session=session, user=user, notice=notice))
     try:
         session = services.session_finish(session=session)
     except ApplicationError as error:
         session.refresh_from_db()
-        return _player(request, site.player_of(session=session, user=user, notice=error.message))
-    reward = getattr(session, "reward", None)
-    unlocked = site.lessons_with_track([x.pk for x in getattr(session, "unlocked", [])])
+        return _player(request, _player_context(session=session, user=user, notice=error.message))
+    unlocked = presenters.lessons_with_track([x.pk for x in getattr(session, "unlocked", [])])
     session = _session(request, pk)
-    context = site.player_of(session=session, user=user, unlocked=unlocked, reward=reward)
-    return _player(request, context)
+    return _player(request, _player_context(session=session, user=user, unlocked=unlocked))

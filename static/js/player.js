@@ -3,8 +3,12 @@
  * - times each answer: `response_ms` is set when the answer form is first submitted, counted
  *   from when the question was shown (a second click sends the same form, so the server's
  *   idempotency key answers it once, and is blocked here anyway);
- * - the on-screen keypad types into the answer box;
+ * - the math keypad: one tab stop (roving tabindex; arrows, Home, End), typing at the cursor;
  * - "interpreted as": expression answers are previewed as LaTeX by POST /api/v1/math/preview;
+ * - keys 1–9 choose a multiple-choice option;
+ * - focus: to the feedback heading after an answer, to the next question's answer box, to a new
+ *   hint, to the summary heading at the end (never lost to <body>);
+ * - sounds (only with <body data-sounds="on">) and spoken feedback (<body data-voice="on">);
  * - the drill countdown, which reloads the card when time is up.
  * Everything is set up on page load and again on content htmx swaps in (`htmx:load`).
  */
@@ -64,7 +68,7 @@
     }
   });
 
-  // --- Keypad -------------------------------------------------------------------------------
+  // --- Keypad ---------------------------------------------------------------------------
 
   function setUpKeypad(keypad) {
     var input = document.getElementById(keypad.dataset.keypadFor);
@@ -72,32 +76,123 @@
       return;
     }
     var method = input.form && input.form.querySelector("input[name=input_method]");
+    var keys = Array.prototype.slice.call(keypad.querySelectorAll(".keypad__key"));
+    var rows = Array.prototype.map.call(keypad.querySelectorAll(".keypad__row"), function (row) {
+      return Array.prototype.slice.call(row.querySelectorAll(".keypad__key"));
+    });
     keypad.hidden = false;
     // The keypad replaces the phone's own keyboard, which would cover it (a physical keyboard
     // still types).
     input.setAttribute("inputmode", "none");
-    keypad.addEventListener("click", function (event) {
-      var key = event.target.closest("[data-key]");
-      if (!key) {
-        return;
-      }
+
+    function moveTo(key) {
+      keys.forEach(function (each) { each.tabIndex = each === key ? 0 : -1; });
+      key.focus();
+    }
+
+    function caret() {
       var start = input.selectionStart === null ? input.value.length : input.selectionStart;
       var end = input.selectionEnd === null ? input.value.length : input.selectionEnd;
-      if (key.dataset.key === "backspace") {
+      return [start, end];
+    }
+
+    function press(key) {
+      var range = caret();
+      var start = range[0];
+      var end = range[1];
+      var action = key.dataset.action;
+      if (action === "backspace") {
         if (start === end && start > 0) {
           start -= 1;
         }
         input.setRangeText("", start, end, "end");
+      } else if (action === "clear") {
+        input.value = "";
+      } else if (action === "left") {
+        var left = Math.max(0, start === end ? start - 1 : start);
+        input.setSelectionRange(left, left);
+      } else if (action === "right") {
+        var right = Math.min(input.value.length, start === end ? end + 1 : end);
+        input.setSelectionRange(right, right);
       } else {
         input.setRangeText(key.dataset.key, start, end, "end");
+        var back = Number(key.dataset.back || 0);
+        if (back) {
+          var at = input.selectionEnd - back;
+          input.setSelectionRange(at, at);
+        }
       }
       if (method) {
         method.value = "keypad";
       }
-      input.dispatchEvent(new Event("input", { bubbles: true }));
-      input.focus();
+      if (action !== "left" && action !== "right") {
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    }
+
+    keypad.addEventListener("click", function (event) {
+      var key = event.target.closest(".keypad__key");
+      if (key) {
+        press(key);
+        moveTo(key);
+      }
+    });
+
+    keypad.addEventListener("keydown", function (event) {
+      var key = event.target.closest(".keypad__key");
+      if (!key) {
+        return;
+      }
+      var row = -1;
+      var column = -1;
+      rows.forEach(function (each, r) {
+        var c = each.indexOf(key);
+        if (c >= 0) {
+          row = r;
+          column = c;
+        }
+      });
+      var index = keys.indexOf(key);
+      var target = null;
+      if (event.key === "ArrowRight") {
+        target = keys[(index + 1) % keys.length];
+      } else if (event.key === "ArrowLeft") {
+        target = keys[(index - 1 + keys.length) % keys.length];
+      } else if (event.key === "ArrowDown" && row < rows.length - 1) {
+        var below = rows[row + 1];
+        target = below[Math.min(column, below.length - 1)];
+      } else if (event.key === "ArrowUp" && row > 0) {
+        var above = rows[row - 1];
+        target = above[Math.min(column, above.length - 1)];
+      } else if (event.key === "Home") {
+        target = keys[0];
+      } else if (event.key === "End") {
+        target = keys[keys.length - 1];
+      }
+      if (target) {
+        event.preventDefault();
+        moveTo(target);
+      }
     });
   }
+
+  // --- Multiple choice: keys 1–9 -----------------------------------------------------------
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || !/^[1-9]$/.test(event.key)) {
+      return;
+    }
+    var target = event.target;
+    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA")) {
+      return;
+    }
+    var choice = document.querySelector("[data-choices] [data-choice-key='" + event.key + "']");
+    if (choice) {
+      event.preventDefault();
+      choice.focus();
+      choice.click();
+    }
+  });
 
   // --- "Interpreted as" preview -------------------------------------------------------------
 
@@ -109,6 +204,8 @@
     }
     var timer = null;
     var latest = 0;
+    // The question's variables: the same reading as the server's, which refuses what fails here.
+    var variables = (input.dataset.variables || "").split(",").filter(Boolean);
 
     function show(body) {
       box.hidden = false;
@@ -138,7 +235,7 @@
           "Accept": "application/json",
           "X-CSRFToken": csrfToken(input)
         },
-        body: JSON.stringify({ input: text })
+        body: JSON.stringify(variables.length ? { input: text, variables: variables } : { input: text })
       })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (body) {
@@ -181,6 +278,58 @@
       }
     }, 250);
   }
+
+  // --- Focus, sounds and voice after each step ----------------------------------------------
+
+  function focusIn(root) {
+    var target = root.querySelector("[data-new-hint]") || root.querySelector("[data-autofocus]");
+    if (target) {
+      target.focus({ preventScroll: false });
+    }
+  }
+
+  function play(name) {
+    var player = document.getElementById("player");
+    if (!name || !player || document.body.dataset.sounds !== "on") {
+      return;
+    }
+    var url = player.getAttribute("data-sound-" + name);
+    if (!url || typeof window.Audio !== "function") {
+      return;
+    }
+    try {
+      var sound = new window.Audio(url);
+      var playing = sound.play();
+      if (playing && playing.catch) {
+        playing.catch(function () { /* autoplay refused: silence is fine */ });
+      }
+    } catch (error) { /* no sound support */ }
+  }
+
+  function speak(text) {
+    if (!text || document.body.dataset.voice !== "on" || !("speechSynthesis" in window) ||
+        typeof window.SpeechSynthesisUtterance !== "function") {
+      return;
+    }
+    try {
+      window.speechSynthesis.cancel();
+      window.speechSynthesis.speak(new window.SpeechSynthesisUtterance(text));
+    } catch (error) { /* no voice: the live region still reads it */ }
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target || !target.querySelector) {
+      return;
+    }
+    focusIn(target);
+    var summary = target.querySelector(".summary[data-sound]");
+    var feedback = target.querySelector(".feedback[data-sound]");
+    play(summary ? summary.dataset.sound : feedback && feedback.dataset.sound);
+    if (feedback) {
+      speak(feedback.dataset.spoken);
+    }
+  });
 
   // --- Set-up -------------------------------------------------------------------------------
 
