@@ -70,8 +70,16 @@ def _previous_lesson(lesson: Lesson) -> Lesson | None:
     )
 
 
+def previews_everything(user: User) -> bool:
+    """Staff and authors open any track and lesson, locked or not, to see what learners see."""
+    return bool(user.is_staff or user.role in (User.Role.STAFF, User.Role.AUTHOR))
+
+
 def track_is_unlocked(*, user: User, track: Track) -> bool:
-    """Its prerequisite tracks are complete and the learner has the XP it asks for."""
+    """Its prerequisite tracks are complete and the learner has the XP it asks for (staff and
+    authors preview every track)."""
+    if previews_everything(user):
+        return True
     prerequisites = list(track.prerequisites.values_list("pk", flat=True))
     if prerequisites:
         done = TrackProgress.objects.filter(
@@ -84,7 +92,10 @@ def track_is_unlocked(*, user: User, track: Track) -> bool:
 
 def lesson_is_unlocked(*, user: User, lesson: Lesson) -> bool:
     """Open when its track is, the lesson before it on the path is complete, and its own
-    prerequisite lessons are complete (a placement quiz may have completed them)."""
+    prerequisite lessons are complete (a placement quiz may have completed them). Staff and
+    authors preview every lesson."""
+    if previews_everything(user):
+        return True
     if LessonProgress.objects.filter(user=user, lesson=lesson, completed_at__isnull=False).exists():
         return True
     if not track_is_unlocked(user=user, track=lesson.unit.track):
