@@ -372,7 +372,12 @@ def answer_review(*, session: PracticeSession, attempt: Attempt, number: int) ->
         correct=attempt.is_correct,
         prompt=feedback.prompt_html,
         response=feedback.response_html or escape(attempt.response),
-        interpreted_as=feedback.shown_interpretation,
+        # A chosen option's index says nothing: only typed answers have a reading to show.
+        interpreted_as=(
+            ""
+            if attempt.exercise.kind == Exercise.Kind.MULTIPLE_CHOICE
+            else feedback.shown_interpretation
+        ),
         interpreted_is_latex=feedback.interpreted_is_latex,
         message=feedback.message,
         correct_answer=_correct_answer(attempt.exercise, str(item.get("seed", ""))),

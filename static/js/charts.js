@@ -48,7 +48,7 @@
     var isLine = spec.type === "line";
     var scaleY = {
       beginAtZero: true,
-      ticks: { color: muted, precision: 0, maxTicksLimit: 5 },
+      ticks: { color: muted, precision: spec.unit === "min" ? 1 : 0, maxTicksLimit: 5 },
       grid: { color: grid }
     };
     if (spec.max !== null && spec.max !== undefined) {
