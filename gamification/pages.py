@@ -314,13 +314,26 @@ class XPRow:
     at: datetime
 
 
+def _xp_detail(event: Any) -> str:
+    """What a grant was for, beyond its reason: the achievement, lesson, streak or track."""
+    if event.reason == XPEvent.Reason.ACHIEVEMENT and event.achievement_name:
+        return str(event.achievement_name)
+    if event.reason == XPEvent.Reason.STREAK_MILESTONE:
+        days = event.source_type.removeprefix("streak")
+        return f"{days} days in a row" if days.isdigit() else ""
+    if event.reason == XPEvent.Reason.LESSON_COMPLETE and event.lesson_title:
+        return str(event.lesson_title)
+    return event.track.title if event.track is not None else ""
+
+
 def xp_rows(page: Page[XPEvent]) -> list[XPRow]:
-    """The page's grants in words; the template shows times on the learner's zone."""
+    """The page's grants in words (from `selectors.xp_history_described`); the template shows
+    times on the learner's zone."""
     return [
         XPRow(
             amount=event.amount,
             reason=event.get_reason_display(),
-            detail=event.track.title if event.track is not None else "",
+            detail=_xp_detail(event),
             at=event.created_at,
         )
         for event in page.object_list

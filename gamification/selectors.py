@@ -16,6 +16,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from accounts.models import User
+from curriculum.models import Lesson
 
 from .levels import progress_in_level
 from .models import (
@@ -357,3 +358,23 @@ def avatars_of(*, user_ids: list[int]) -> dict[int, AvatarBrief]:
         if brief is not None:
             briefs[standing.user_id] = brief
     return briefs
+
+
+def xp_history_described(*, user: User) -> QuerySet[XPEvent]:
+    """The learner's XP ledger, newest first, with what each grant was for: one query a page.
+
+    Each row carries its track, and `achievement_name` / `lesson_title` when its source is an
+    achievement or a lesson (matched on the source's id: read them only for those reasons).
+    """
+    return (
+        xp_history(user=user)
+        .select_related("track")
+        .annotate(
+            achievement_name=Subquery(
+                Achievement.objects.filter(pk=OuterRef("source_id")).values("name")[:1]
+            ),
+            lesson_title=Subquery(
+                Lesson.objects.filter(pk=OuterRef("source_id")).values("title")[:1]
+            ),
+        )
+    )

@@ -39,7 +39,7 @@ def _profile_context(request: LearnerRequest, **avatar_state: str) -> dict[str, 
     first, last = pages.calendar_span(today)
     days = selectors.streak_days(user=user, since=first, until=last)
     history = Paginator(
-        selectors.xp_history(user=user).select_related("track"), pages.XP_HISTORY_PAGE_SIZE
+        selectors.xp_history_described(user=user), pages.XP_HISTORY_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     return {
         "level": pages.level_view(standing),

@@ -22,7 +22,7 @@ from accounts.models import User
 from gamification import services
 from gamification.models import Achievement, Avatar, Standing, UserAchievement, UserAvatar, XPEvent
 from tests.accounts.factories import UserFactory
-from tests.curriculum.factories import TrackFactory
+from tests.curriculum.factories import LessonFactory, TrackFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -288,6 +288,25 @@ def test_her_xp_history_is_newest_first_in_words_on_her_time_zone(seeded: None) 
     assert "Newer" in second
     assert second.count("Right answer") == 26 - 20
     assert second.endswith("+1 XP Right answer · Fractions 2 May 2026, 10:00 Newer Page 2 of 2")
+
+
+def test_each_grant_says_what_it_was_for(ada: Browser, learner: User) -> None:
+    lesson = LessonFactory(title="Adding tens")
+    flawless = Achievement.objects.get(code="flawless")
+    for reason, source_type, source_id in (
+        (XPEvent.Reason.LESSON_COMPLETE, "lesson", lesson.pk),
+        (XPEvent.Reason.ACHIEVEMENT, "achievement", flawless.pk),
+        (XPEvent.Reason.STREAK_MILESTONE, "streak7", 20261122),
+    ):
+        services.xp_award(
+            user=learner, amount=3, reason=reason, source_type=source_type, source_id=source_id
+        )
+
+    history = text(section(ada.get(), "xp-history"))
+
+    assert "+3 XP Lesson complete · Adding tens" in history
+    assert "+3 XP Achievement · Flawless" in history
+    assert "+3 XP Streak milestone · 7 days in a row" in history
 
 
 def test_a_page_number_out_of_range_shows_a_page_not_an_error(ada: Browser, learner: User) -> None:
