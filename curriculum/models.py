@@ -7,12 +7,13 @@ database (admin, import, shell) can store an exercise that cannot be graded.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, router
 from django.db.models import F, Q
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 
@@ -69,7 +70,36 @@ class Difficulty(models.IntegerChoices):
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #2f7d32.")
 
 
-class Content(models.Model):
+class ConstraintErrorsAtFields(models.Model):
+    """A violated database constraint is reported at the field it is about, in words.
+
+    Django reports a check constraint (and a unique constraint over several fields) above the
+    form; each constraint here names its field in `CONSTRAINT_FIELDS` and carries its own
+    `violation_error_message`, so the admin shows "Positions start at 1." next to Order. When
+    that field is not validated (not in the form), the message goes above the form instead.
+    """
+
+    class Meta:
+        abstract = True
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        using = router.db_for_write(self.__class__, instance=self)
+        errors: dict[str, list[ValidationError]] = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    # django-stubs 5.2.7 leaves `validate` out of BaseConstraint.
+                    constraint.validate(model_class, self, exclude=exclude, using=using)  # type: ignore[attr-defined]
+                except ValidationError as error:
+                    field = CONSTRAINT_FIELDS.get(constraint.name, NON_FIELD_ERRORS)
+                    if exclude and field in exclude:
+                        field = NON_FIELD_ERRORS
+                    errors.setdefault(field, []).append(error)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Content(ConstraintErrorsAtFields):
     """Fields every piece of content shares."""
 
     title = models.CharField(max_length=200)
@@ -91,7 +121,36 @@ class Content(models.Model):
 
 
 def _positive_order(name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(condition=Q(order__gte=1), name=f"{name}_order_positive")
+    return models.CheckConstraint(
+        condition=Q(order__gte=1),
+        name=f"{name}_order_positive",
+        violation_error_message="Positions start at 1.",
+        violation_error_code="order_not_positive",
+    )
+
+
+def _unique_order(name: str, parent: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        fields=[parent, "order"],
+        name=f"{name}_order_unique",
+        violation_error_message=f"Another {name} of this {parent} already has this position.",
+        violation_error_code="order_taken",
+    )
+
+
+# The field each constraint's error belongs to (see `ConstraintErrorsAtFields`).
+CONSTRAINT_FIELDS = {
+    **{
+        f"{name}_order_{rule}": "order"
+        for name in ("track", "unit", "lesson", "exercise", "hint")
+        for rule in ("positive", "unique")
+    },
+    "unit_mastery_required_range": "mastery_required",
+    "unit_min_accuracy_range": "min_accuracy",
+    "lesson_xp_reward_gte_0": "xp_reward",
+    "exercise_choice_has_options_and_a_correct_one": "correct_option",
+    "exercise_fact_has_operands": "operand1",
+}
 
 
 class Track(Content):
@@ -143,13 +202,18 @@ class Unit(Content):
         ordering = ["track", "order"]
         constraints = [
             _positive_order("unit"),
-            models.UniqueConstraint(fields=["track", "order"], name="unit_order_unique"),
+            _unique_order("unit", "track"),
             models.CheckConstraint(
                 condition=Q(mastery_required__gte=0, mastery_required__lte=1),
                 name="unit_mastery_required_range",
+                violation_error_message="Mastery required is a share from 0 to 1, such as 0.8.",
+                violation_error_code="out_of_range",
             ),
             models.CheckConstraint(
-                condition=Q(min_accuracy__lte=100), name="unit_min_accuracy_range"
+                condition=Q(min_accuracy__lte=100),
+                name="unit_min_accuracy_range",
+                violation_error_message="Minimum accuracy is a percentage: at most 100.",
+                violation_error_code="out_of_range",
             ),
         ]
 
@@ -167,12 +231,17 @@ class Lesson(Content):
         ordering = ["unit", "order"]
         constraints = [
             _positive_order("lesson"),
-            models.UniqueConstraint(fields=["unit", "order"], name="lesson_order_unique"),
-            models.CheckConstraint(condition=Q(xp_reward__gte=0), name="lesson_xp_reward_gte_0"),
+            _unique_order("lesson", "unit"),
+            models.CheckConstraint(
+                condition=Q(xp_reward__gte=0),
+                name="lesson_xp_reward_gte_0",
+                violation_error_message="The XP reward cannot be negative.",
+                violation_error_code="negative",
+            ),
         ]
 
 
-class Exercise(models.Model):
+class Exercise(ConstraintErrorsAtFields):
     class Kind(models.TextChoices):
         MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
         NUMERIC = "numeric", "Numeric"
@@ -241,7 +310,7 @@ class Exercise(models.Model):
         indexes = [models.Index(fields=["operation", "operand1", "operand2"])]
         constraints = [
             _positive_order("exercise"),
-            models.UniqueConstraint(fields=["lesson", "order"], name="exercise_order_unique"),
+            _unique_order("exercise", "lesson"),
             models.CheckConstraint(
                 condition=~Q(kind="multiple_choice")
                 | (
@@ -250,6 +319,11 @@ class Exercise(models.Model):
                     & Q(LessThan(F("correct_option"), JSONArrayLength("options")))
                 ),
                 name="exercise_choice_has_options_and_a_correct_one",
+                violation_error_message=(
+                    "A multiple-choice exercise needs at least two options and the number of "
+                    "the correct one among them."
+                ),
+                violation_error_code="incomplete_choice",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="fact")
@@ -262,6 +336,11 @@ class Exercise(models.Model):
                     )
                 ),
                 name="exercise_fact_has_operands",
+                violation_error_message=(
+                    "A fact needs two operands and an operation, and a third operand exactly "
+                    "when it has a second operation."
+                ),
+                violation_error_code="incomplete_fact",
             ),
         ]
 
@@ -313,7 +392,7 @@ class Exercise(models.Model):
 FACT_OPERATIONS = Exercise.Operation.choices
 
 
-class Hint(models.Model):
+class Hint(ConstraintErrorsAtFields):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="hints")
     order = models.PositiveIntegerField()
     text = models.TextField(help_text="Markdown with LaTeX; {a} for parameters.")
@@ -326,7 +405,7 @@ class Hint(models.Model):
         ordering = ["exercise", "order"]
         constraints = [
             _positive_order("hint"),
-            models.UniqueConstraint(fields=["exercise", "order"], name="hint_order_unique"),
+            _unique_order("hint", "exercise"),
         ]
 
     def __str__(self) -> str:
