@@ -202,9 +202,12 @@ def test_a_locked_track_says_what_opens_it_and_offers_nothing_to_start(learner: 
     assert f'name="lesson" value="{lessons_of(calculus)[0].pk}"' not in page
 
 
+@pytest.mark.parametrize("who", ["learner", "author"])
 def test_what_the_path_opens_agrees_with_the_rule_that_guards_starting_a_lesson(
-    learner: User,
+    who: str, request: pytest.FixtureRequest
 ) -> None:
+    """For a learner, and for an author, who previews every track and lesson."""
+    learner: User = request.getfixturevalue(who)
     tracks = curriculum_with_history(learner, 3)
     extra = LessonFactory(unit=UnitFactory(track=tracks[1]))
     extra.prerequisites.add(lessons_of(tracks[2])[1])  # a prerequisite on another track
@@ -219,6 +222,17 @@ def test_what_the_path_opens_agrees_with_the_rule_that_guards_starting_a_lesson(
     assert [row.unlocked for row in view.tracks] == [
         selectors.track_is_unlocked(user=learner, track=track) for track in tracks
     ]
+
+
+def test_an_author_previews_every_track_from_her_path(author: User) -> None:
+    basics = make_track("Basics")
+    calculus = make_track("Calculus", xp_to_unlock=1000)
+    calculus.prerequisites.add(basics)
+
+    page = signed_in(author).get(PATH).content.decode()
+
+    assert "To unlock" not in page
+    assert f'name="lesson" value="{lessons_of(calculus)[-1].pk}"' in page
 
 
 # --- A parent's read-only view ----------------------------------------------------------------
