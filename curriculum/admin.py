@@ -26,6 +26,7 @@ from import_export.results import Result
 
 from accounts.models import User
 from analytics.admin_mixins import STATS_COLUMNS, ExerciseStatsAdminMixin, ItemAnalysisFilter
+from analytics.tasks import item_analysis_refresh_if_stale
 from calcuingo.exceptions import ApplicationError
 
 from . import admin_views, services
@@ -337,6 +338,14 @@ class ExerciseAdmin(
     @admin.display(description="")
     def preview_link(self, exercise: Exercise) -> str:
         return _preview_link(exercise)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # The statistics columns: without a broker, nobody else brings them up to date.
+        item_analysis_refresh_if_stale()
+        response: HttpResponse = super().changelist_view(request, extra_context)
+        return response
 
     def save_model(
         self, request: HttpRequest, obj: Exercise, form: ModelForm[Exercise], change: bool
