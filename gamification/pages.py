@@ -393,7 +393,7 @@ class LeaderboardView:
 
     @property
     def board_name(self) -> str:
-        return f"{self.period_label}, {self.track_title or 'all tracks'}"
+        return f"{self.period_label}, {self.track_title or 'overall'}"
 
 
 def _board_rows(rows: list[Row], me: int, avatars: dict[int, AvatarBrief]) -> list[BoardRow]:
