@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.template import engines
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.views.defaults import bad_request, server_error
+from django.views.defaults import bad_request, permission_denied, server_error
 
 from accounts.models import LearnerProfile, User
 from calcuingo.context_processors import appearance_load, appearance_of
@@ -232,6 +233,19 @@ def test_a_missing_page_is_a_404_in_the_sites_style(learner: User) -> None:
     assert response.status_code == 404
     assert '<h1 id="error-heading">Page not found</h1>' in page
     assert 'href="/static/css/site.css"' in page
+    assert 'class="mainnav"' in page
+
+
+def test_a_refusal_is_a_403_in_the_sites_style_with_its_reason(learner: User) -> None:
+    request = RequestFactory().get("/somewhere/")
+    request.user = learner
+
+    response = permission_denied(request, PermissionDenied("Only parents follow children."))
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert '<h1 id="error-heading">You cannot do that</h1>' in page
+    assert "Only parents follow children." in page
     assert 'class="mainnav"' in page
 
 
