@@ -1,8 +1,9 @@
 """The Leaderboards page, as a learner's browser sees it: today, this week and all time, overall
 or one track; her own row highlighted among her neighbours; the opt-out that hides her.
 
-These run on the default local-memory cache: the boards come from the XP ledger (the SQL
-fallback of `gamification.leaderboards`). Requests go through the Django test client with CSRF
+These run on a local-memory cache, whatever the settings: the boards come from the XP ledger
+(the SQL fallback of `gamification.leaderboards`; tests/gamification/test_leaderboards.py covers
+Redis). Requests go through the Django test client with CSRF
 checks on, posting what the page's forms hold.
 """
 
@@ -85,6 +86,18 @@ def my_rows(page: str) -> list[str]:
 
 def text(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+@pytest.fixture(autouse=True)
+def _boards_from_the_ledger(settings: Any) -> None:
+    """The boards come from the ledger here, also where CI configures Redis: these tests grant
+    XP inside the test's transaction, whose after-commit Redis bumps never run."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "site-leaderboards",
+        }
+    }
 
 
 @pytest.fixture
