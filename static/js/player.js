@@ -81,6 +81,8 @@
       return Array.prototype.slice.call(row.querySelectorAll(".keypad__key"));
     });
     keypad.hidden = false;
+    // Keys pressed before the box was touched go to the end of what it holds.
+    input.setSelectionRange(input.value.length, input.value.length);
     // The keypad replaces the phone's own keyboard, which would cover it (a physical keyboard
     // still types).
     input.setAttribute("inputmode", "none");
@@ -282,9 +284,15 @@
   // --- Focus, sounds and voice after each step ----------------------------------------------
 
   function focusIn(root) {
-    var target = root.querySelector("[data-new-hint]") || root.querySelector("[data-autofocus]");
+    // A hint swapped in alone takes the focus; a whole card gives it to its [data-autofocus].
+    var whole = root.querySelector(".player__card");
+    var target = whole ? root.querySelector("[data-autofocus]") : root.querySelector("[data-new-hint]");
     if (target) {
       target.focus({ preventScroll: false });
+      if (target.tagName === "INPUT" && target.type === "text") {
+        // An answer sent back to be corrected: the caret at its end, where the fix usually goes.
+        target.setSelectionRange(target.value.length, target.value.length);
+      }
     }
   }
 
