@@ -283,6 +283,8 @@ class AvatarCard:
     def how_to_unlock(self) -> str:
         if self.avatar.owned:
             return ""
+        if self.avatar.unlocked_by == selectors.HIDDEN_NAME:
+            return "Unlocked by a hidden achievement."
         if self.avatar.unlocked_by:
             return f"Unlocked by the achievement “{self.avatar.unlocked_by}”."
         return "Not yet available."

@@ -81,7 +81,7 @@ def avatar_pick(request: LearnerRequest) -> HttpResponse:
         error = pages.first_error(form, "Choose an avatar first.")
     if request.htmx:
         collection = pages.avatar_collection(user=user, error=error, notice=notice)
-        return render(request, "gamification/_avatars.html", {"avatars": collection})
+        return render(request, "gamification/_avatar_swap.html", {"avatars": collection})
     if error:
         context = _profile_context(request, error=error)
         return render(request, "gamification/profile.html", context, status=400)

@@ -169,7 +169,7 @@ def test_her_avatars_show_rarity_and_what_unlocks_the_locked_ones(ada: Browser) 
     assert "π Owl Common" in avatars
     assert "Times Turtle Rare 🔒 Locked. Unlocked by the achievement “Lesson learned”." in avatars
     # An avatar a hidden achievement unlocks keeps the secret.
-    secret = "Möbius Wizard Legendary 🔒 Locked. Unlocked by the achievement “Hidden achievement”."
+    secret = "Möbius Wizard Legendary 🔒 Locked. Unlocked by a hidden achievement."
     assert secret in avatars
     assert "Mathemagician" not in avatars
 
@@ -216,6 +216,11 @@ def test_with_htmx_only_the_avatar_section_comes_back(ada: Browser, learner: Use
     assert '<section class="card" id="avatars"' in chosen.content.decode()
     assert "<h1>" not in chosen.content.decode()
     assert "You now wear the Hexagon Robot." in text(chosen.content.decode())
+    # Her avatar beside her level follows, out of band.
+    assert '<span id="level-avatar" class="level__avatar-slot" hx-swap-oob="true">' in (
+        chosen.content.decode()
+    )
+    assert 'alt="Your avatar: Hexagon Robot"' in chosen.content.decode()
     # htmx swaps no error response: the refusal comes back as the section with its message.
     assert refused.status_code == 200
     assert 'role="alert"' in refused.content.decode()
