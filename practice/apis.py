@@ -175,7 +175,8 @@ class SessionFinishApi(APIView):
         responses={200: SessionFinishedSerializer, 409: Conflict},
     )
     def post(self, request: Request, pk: int) -> Response:
-        session = selectors.session_for_user(user=current_user(request), session_id=pk)
+        user = current_user(request)
+        session = selectors.session_for_user(user=user, session_id=pk)
         serializer = SessionFinishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         session = services.session_finish(
@@ -185,6 +186,7 @@ class SessionFinishApi(APIView):
             **_shallow(presenters.session_present(session)),
             "reward": presenters.reward_present(getattr(session, "reward", None)),
             "unlocked_lessons": [lesson.pk for lesson in getattr(session, "unlocked", [])],
+            "end_screen": presenters.summary_present(session, user=user),
         }
         return Response(SessionFinishedSerializer(body).data)
 

@@ -259,6 +259,33 @@ class ReviewCountSerializer(serializers.Serializer[Any]):
     due = serializers.IntegerField()
 
 
+class XPItemSerializer(serializers.Serializer[Any]):
+    label = serializers.CharField()
+    amount = serializers.IntegerField()
+
+
+class SkillSerializer(serializers.Serializer[Any]):
+    prompt = serializers.CharField()
+    stars = serializers.IntegerField(help_text="0 (new) to 5 (mastered).")
+    label = serializers.CharField()
+    stronger = serializers.BooleanField(help_text="Its mastery grew in this session.")
+
+
+class EndScreenSerializer(serializers.Serializer[Any]):
+    """The session's end screen, as the site shows it."""
+
+    xp = serializers.IntegerField(help_text="What the session added to the XP ledger.")
+    xp_items = XPItemSerializer(many=True, help_text="Where the XP came from; sums to `xp`.")
+    level_before = serializers.IntegerField()
+    level = serializers.IntegerField()
+    leveled_up = serializers.BooleanField()
+    achievements = AchievementBriefSerializer(many=True)
+    facts_mastered = serializers.IntegerField()
+    skills_stronger = serializers.IntegerField()
+    skills = SkillSerializer(many=True)
+
+
 class SessionFinishedSerializer(SessionSerializer):
     reward = RewardSerializer(allow_null=True)
     unlocked_lessons = serializers.ListField(child=serializers.IntegerField())
+    end_screen = EndScreenSerializer()
