@@ -388,6 +388,22 @@ def test_the_calendar_shows_days_practised_kept_by_a_freeze_and_missed(
     assert "5 days practised, 1 kept by a freeze" in page
 
 
+def test_a_freeze_inside_a_streak_that_began_before_the_calendar_is_shown(
+    ada: Browser, learner: User
+) -> None:
+    now = timezone.now()
+    for n in range(45, 0, -1):
+        if n != 20:  # one day missed, covered by the freeze "On a roll" granted
+            day_completed(learner, now - timedelta(days=n), n)
+
+    page = text(section(ada.get(), "streak"))
+
+    assert "Current streak 44 days Best streak 44 days" in page
+    assert day_label(now - timedelta(days=20), "missed, kept by a streak freeze") in page
+    assert day_label(now - timedelta(days=21), "practised") in page
+    assert ": not practised" not in page  # every other day shown counted
+
+
 def test_a_missed_day_a_freeze_will_cover_is_announced(ada: Browser, learner: User) -> None:
     now = timezone.now()
     for n in (4, 3, 2):
