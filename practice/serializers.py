@@ -260,14 +260,14 @@ class ReviewCountSerializer(serializers.Serializer[Any]):
 
 
 class XPItemSerializer(serializers.Serializer[Any]):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     amount = serializers.IntegerField()
 
 
 class SkillSerializer(serializers.Serializer[Any]):
     prompt = serializers.CharField()
     stars = serializers.IntegerField(help_text="0 (new) to 5 (mastered).")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     stronger = serializers.BooleanField(help_text="Its mastery grew in this session.")
 
 
