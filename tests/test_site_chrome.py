@@ -249,6 +249,17 @@ def test_a_refusal_is_a_403_in_the_sites_style_with_its_reason(learner: User) ->
     assert 'class="mainnav"' in page
 
 
+def test_a_form_without_its_csrf_token_is_refused_in_the_sites_style(learner: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+
+    response = client.post(reverse("accounts:profile"), {})
+
+    assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()
+    assert 'href="/static/css/site.css"' in response.content.decode()
+
+
 @pytest.mark.parametrize(
     ("view", "status", "heading"),
     [
