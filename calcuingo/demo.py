@@ -3,7 +3,8 @@
 `load()` runs last in `settings.DEMO_LOADERS`, after the curriculum, the achievements and the
 accounts. Each demo learner without a history gets one: ada five weeks of evening practice
 (addition and multiplication finished, fractions, limits and derivatives behind her, so both
-calculus tracks are open), the others a few weeks each, so leaderboards have neighbours.
+calculus tracks are open), five others the last few days, so leaderboards have neighbours.
+The account itself (`accounts.demo`) is backdated to the start of its history.
 
 Nothing is written around the services: every answer goes through `answer_submit`, every
 session through `session_start` / `session_finish`, so the XP ledger, streaks, achievements,
@@ -11,8 +12,11 @@ daily summaries and learning events are exactly what a learner would have left b
 (`manage.py xp_verify` agrees). The only liberties are the clock — `django.utils.timezone.now`
 answers the simulated instant while a learner plays — and the dice: one seeded generator decides
 every answer and time, and the session plans' variant seeds and quiz order come from it too, so
-two loads give the same history. At the end the periodic work of the beat schedule runs once
-(daily rollups, learner statistics, item analysis, difficulty calibration).
+two loads give the same history. Answering is what takes the time (about 20 ms an answer on
+SQLite), so the histories are a few hundred answers: placement quizzes stand in for weeks of
+fact drills, and a unit is mastered by its placement quiz rather than by many reviews. At the
+end the periodic work of the beat schedule runs once (daily rollups, learner statistics, item
+analysis, difficulty calibration).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from analytics import rollups, statistics
 from curriculum.grading import arithmetic_value, fact_answer, render_spec, variant_for
 from curriculum.models import Exercise, Hint, Lesson, Status, Track
 from gamification import services as gamification
-from gamification.models import Avatar, Standing, UserAvatar, XPEvent
+from gamification.models import Avatar, UserAvatar
 from practice import selectors
 from practice.models import Attempt, LessonProgress, PracticeSession, TrackProgress
 from practice.services import (
@@ -77,73 +81,35 @@ class LearnerPlan:
 ADA = LearnerPlan(
     username="ada", days=35, skipped=(33, 27, 26, 20, 16, 11), pace=1.3, slip=0.1, evening=17
 )
+
+
+def _neighbour(
+    username: str, days: int, skipped: tuple[int, ...], slip: float, last: str
+) -> LearnerPlan:
+    """A newer learner: a lesson an evening, a placement quiz after two fact lessons."""
+    return LearnerPlan(
+        username=username,
+        days=days,
+        skipped=skipped,
+        pace=1,
+        slip=slip,
+        evening=18,
+        drills=False,
+        review_every=0,
+        quiz_every=0,
+        fact_lessons=2,
+        last_track=last,
+    )
+
+
 # Smaller histories, all in the last days, so this week's leaderboard has neighbours too.
+ADDITION, MULTIPLICATION = FACT_TRACKS
 NEIGHBOURS = (
-    LearnerPlan(
-        "emmy",
-        7,
-        (4,),
-        1,
-        0.08,
-        16,
-        drills=False,
-        review_every=0,
-        quiz_every=0,
-        fact_lessons=2,
-        last_track="multiplication-division-facts",
-    ),
-    LearnerPlan(
-        "sofia",
-        6,
-        (3,),
-        1,
-        0.12,
-        18,
-        drills=False,
-        review_every=0,
-        quiz_every=0,
-        fact_lessons=2,
-        last_track="multiplication-division-facts",
-    ),
-    LearnerPlan(
-        "alan",
-        5,
-        (2,),
-        1,
-        0.1,
-        19,
-        drills=False,
-        review_every=0,
-        quiz_every=0,
-        fact_lessons=2,
-        last_track="addition-subtraction-facts",
-    ),
-    LearnerPlan(
-        "katherine",
-        4,
-        (),
-        1,
-        0.06,
-        7,
-        drills=False,
-        review_every=0,
-        quiz_every=0,
-        fact_lessons=2,
-        last_track="addition-subtraction-facts",
-    ),
-    LearnerPlan(
-        "srinivasa",
-        3,
-        (),
-        1,
-        0.15,
-        20,
-        drills=False,
-        review_every=0,
-        quiz_every=0,
-        fact_lessons=3,
-        last_track="addition-subtraction-facts",
-    ),
+    _neighbour("emmy", 7, (4,), 0.08, MULTIPLICATION),
+    _neighbour("sofia", 6, (3,), 0.12, MULTIPLICATION),
+    _neighbour("alan", 5, (2,), 0.1, ADDITION),
+    _neighbour("katherine", 4, (), 0.06, ADDITION),
+    _neighbour("srinivasa", 3, (), 0.15, ADDITION),
 )
 PLANS = (ADA, *NEIGHBOURS)
 
@@ -520,20 +486,3 @@ class Learner:
         if owned:
             chosen = max(owned, key=lambda avatar: (RARITIES.index(avatar.rarity), avatar.pk))
             gamification.avatar_select(user=self.user, avatar=chosen)
-
-
-def history_summary(user: User) -> dict[str, Any]:
-    """What a learner's history adds up to (for the command's report and the tests)."""
-    standing = Standing.objects.filter(user=user).first()
-    return {
-        "xp": standing.xp if standing else 0,
-        "ledger": sum(XPEvent.objects.filter(user=user).values_list("amount", flat=True)),
-        "level": standing.level if standing else 1,
-        "streak": standing.current_streak if standing else 0,
-        "tracks_completed": list(
-            TrackProgress.objects.filter(user=user, completed_at__isnull=False)
-            .order_by("track__order")
-            .values_list("track__slug", flat=True)
-        ),
-        "answers": Attempt.objects.filter(user=user).count(),
-    }
