@@ -525,7 +525,7 @@ def grade(
     templates are rendered first. Raises SpecError only for a malformed spec; any response,
     however malformed or hostile, gets a Verdict.
     """
-    if isinstance(spec, Mapping) and values is not None:
+    if isinstance(spec, Mapping) and values:
         spec = render_spec(_without_params(spec), values)
     elif isinstance(spec, Mapping) and spec.get(PARAMS_KEY) is not None:
         raise SpecError("This exercise has parameters: pass the variant's values.", PARAMS_KEY)

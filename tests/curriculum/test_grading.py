@@ -93,6 +93,18 @@ def test_choosing_a_wrong_option_shows_that_options_explanation() -> None:
     assert verdict.explanation == "You differentiated twice."
 
 
+def test_an_exercise_without_parameters_keeps_the_braces_of_its_latex() -> None:
+    """The answer path passes the empty variant of an exercise without parameters: braces in
+    LaTeX (`\\frac{1}{2}`) are math, not placeholders, and must not break the grading."""
+    choice = {
+        "options": [{"text": "$\\frac{1}{2}$", "explanation": "Halve it."}, {"text": "$2$"}],
+        "correct": 0,
+    }
+    verdict = grade("multiple_choice", choice, 0, values={})
+    assert verdict.correct
+    assert verdict.explanation == "Halve it."
+
+
 @pytest.mark.parametrize("response", [3, -1, "b", "", "1.0", True, None])
 def test_a_choice_outside_the_options_is_incorrect(response: Any) -> None:
     verdict = grade("multiple_choice", CHOICE, response)
