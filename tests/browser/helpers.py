@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import ConsoleMessage, Page, Request, Response, expect
+from playwright.sync_api import ConsoleMessage, Locator, Page, Request, Response, expect
 
 from accounts.models import User
+from curriculum.models import Lesson
 from practice.models import PracticeSession
+from practice.services import session_start
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
-from tests.practice.builders import current, right_answer, wrong_answer
+from tests.practice.builders import answer_current, current, right_answer, wrong_answer
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -195,8 +197,42 @@ def log_in(page: Page, login: str, password: str = DEFAULT_PASSWORD) -> None:
 
 
 def go_by_nav(page: Page, name: str) -> None:
-    """Follow a link of the main navigation, as a person does."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
+    """Follow a link of the main navigation, as a person does (on a phone, from its menu)."""
+    nav = page.get_by_role("navigation", name="Main")
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        nav.get_by_text("Menu", exact=True).click()
+    link.click()
+    # On the new page the phone's menu is closed again: the link is there, folded away.
+    here = nav.get_by_role("link", name=name, exact=True, include_hidden=True)
+    expect(here).to_have_attribute("aria-current", "page")
+
+
+def expect_chart_drawn(chart: Locator) -> None:
+    """The `<canvas>` has been painted on: some pixel is not transparent."""
+    expect(chart).to_be_visible()
+    chart.page.wait_for_function(
+        """(canvas) => {
+          if (!canvas.width || !canvas.height) return false;
+          const context = canvas.getContext("2d");
+          const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+          for (let alpha = 3; alpha < pixels.length; alpha += 4) if (pixels[alpha]) return true;
+          return false;
+        }""",
+        arg=chart.element_handle(),
+        timeout=5_000,
+    )
+
+
+def practise(user: User, lesson: Lesson, *, wrong: int = 0) -> PracticeSession:
+    """She plays the whole lesson (through the services, as the site does), `wrong` slips first."""
+    session = session_start(user=user, mode=PracticeSession.Mode.LESSON, lesson=lesson)
+    for answered in range(100):
+        session.refresh_from_db()
+        if not session.is_open or session.current_item() is None:
+            break
+        answer_current(user, session, right=answered >= wrong)
+    return session
 
 
 # --- Playing ---------------------------------------------------------------------------------
