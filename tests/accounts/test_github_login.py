@@ -109,7 +109,7 @@ def test_signing_in_with_github_creates_a_verified_learner_and_logs_her_in(
     response = come_back_from_github(client, state=state)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("practice:path")
     user = User.objects.get(email="mona@example.org")
     assert user.username == "octocat"
     assert user.role == User.Role.LEARNER
