@@ -495,3 +495,22 @@ def test_a_new_hint_is_marked_for_focus(learner: User) -> None:
 
     assert response.status_code == 200
     assert '<li class="hint" tabindex="-1" data-new-hint>' in player.page
+
+
+def test_the_api_finishing_a_drill_returns_its_end_screen_summing_to_the_ledger(
+    learner: User, client_for: Any
+) -> None:
+    from .builders import answer_body, fact_track, times_table
+
+    track = fact_track(times_table(2))
+    api = client_for(learner)
+    session = services.session_start(user=learner, mode="drill", track=track)
+    api.post(f"/api/v1/sessions/{session.pk}/answers", answer_body(session))
+
+    finished = api.post(f"/api/v1/sessions/{session.pk}/finish", {}).json()
+
+    end_screen = finished["end_screen"]
+    assert end_screen["xp"] == ledger_total(learner)
+    assert sum(item["amount"] for item in end_screen["xp_items"]) == end_screen["xp"]
+    assert end_screen["xp_items"][0]["label"] == "1 right answer"
+    assert end_screen["skills"][0]["stars"] >= 1
