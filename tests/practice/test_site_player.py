@@ -514,3 +514,23 @@ def test_the_api_finishing_a_drill_returns_its_end_screen_summing_to_the_ledger(
     assert sum(item["amount"] for item in end_screen["xp_items"]) == end_screen["xp"]
     assert end_screen["xp_items"][0]["label"] == "1 right answer"
     assert end_screen["skills"][0]["stars"] >= 1
+
+
+def _finished(learner: User, exercises: int) -> Player:
+    player = Player(learner, lesson_session(learner, numeric_lesson(exercises=exercises)))
+    player.open()
+    for _ in range(exercises):
+        player.answer_right()
+        player.open()
+    return player
+
+
+def test_the_end_screen_takes_the_same_number_of_queries_however_long_the_lesson(
+    learner: User, django_assert_num_queries: Any
+) -> None:
+    short, long = _finished(learner, 2), _finished(learner, 9)
+
+    for player in (short, long):
+        with django_assert_num_queries(12):
+            page = player.open()
+        assert "XP earned:" in text_of(page)
