@@ -14,12 +14,11 @@ class JSONArrayLength(models.Func):
     output_field = models.IntegerField()
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template=(
-                "(CASE WHEN jsonb_typeof(%(expressions)s) = 'array' "
-                "THEN jsonb_array_length(%(expressions)s) ELSE 0 END)"
-            ),
-            **extra_context,
+        # The argument appears twice in the SQL, so its parameters must too: in `Model.full_clean()`
+        # Django checks the constraint with the field's value as a parameter, not a column.
+        argument_sql, argument_params = compiler.compile(self.source_expressions[0])
+        sql = (
+            f"(CASE WHEN jsonb_typeof({argument_sql}) = 'array' "
+            f"THEN jsonb_array_length({argument_sql}) ELSE 0 END)"
         )
+        return sql, (*argument_params, *argument_params)
