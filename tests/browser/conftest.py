@@ -8,6 +8,7 @@ that answer (`expect_response`). Chromium is never downloaded: it is the `chromi
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 from collections.abc import Callable, Iterator
@@ -124,20 +125,29 @@ def phone(open_page: Callable[..., Page]) -> Page:
     return open_page("phone")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_snapshot(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    """`manage.py load_demo` once per test file, kept as a fixture file of the whole database.
+    """`manage.py load_demo` once per test run, kept as a fixture file of the whole database.
 
-    The demo (six tracks and ada's weeks of history) takes many seconds to build and a couple to
-    load back, so each journey gets it back from this file. The database is left as it was found.
+    The demo (six tracks, ada's weeks of history and her neighbours) takes half a minute to build
+    and a few seconds to load back, so the first worker to need it builds it (under a lock, the
+    other waits) and every journey gets it back from the file. The database is left as found.
     """
-    path = tmp_path_factory.mktemp("demo") / "demo.json"
-    with django_db_blocker.unblock():
-        call_command("load_demo", stdout=io.StringIO())
-        call_command("dumpdata", all=True, output=str(path), verbosity=0)
-        call_command("flush", interactive=False, verbosity=0)
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's directory, common to the workers
+    path = shared / "demo.json"
+    with (shared / "demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            partial = path.with_suffix(".partial")
+            with django_db_blocker.unblock():
+                call_command("load_demo", stdout=io.StringIO())
+                call_command("dumpdata", all=True, output=str(partial), verbosity=0)
+                call_command("flush", interactive=False, verbosity=0)
+            partial.rename(path)
     return path
 
 
