@@ -107,8 +107,23 @@ def test_every_page_and_endpoint_answers_while_redis_is_down_and_no_answer_is_lo
     for url in ("/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"):
         expect(anonymous, "get", url)
     as_ada_site = site_client(ada)
-    for url in ("/", "/accounts/profile/", "/accounts/family/", "/accounts/data/"):
+    expect(as_ada_site, "get", "/", 302)
+    for url in (
+        "/learn/",
+        "/learn/review/",
+        f"/learn/tracks/{track.pk}/grid/",
+        "/profile/",
+        "/leaderboards/",
+        "/leaderboards/?period=all_time",
+        "/stats/",
+        "/accounts/profile/",
+        "/accounts/family/",
+        "/accounts/data/",
+    ):
         expect(as_ada_site, "get", url)
+    as_grace_site = site_client(grace)
+    for url in ("/children/", f"/learn/children/{ada.pk}/"):
+        expect(as_grace_site, "get", url)
     expect(as_ada_site, "post", "/accounts/data/export/")
     as_root_site = site_client(root)
     for url in ("/admin/", "/admin/accounts/user/", f"/admin/accounts/user/{ada.pk}/change/"):
@@ -178,7 +193,8 @@ def test_every_page_and_endpoint_answers_while_redis_is_down_and_no_answer_is_lo
     progress = expect(as_ada, "get", f"/api/v1/progress/tracks/{track.pk}").json()
     assert progress["attempts"] == 2
     assert progress["lessons_completed"] == 1
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN).count() == 5
+    # ada, root and grace on the site; ada, grace and euler through the API.
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN).count() == 6
 
 
 def test_deleting_an_account_works_while_redis_is_down(redis_is_down: None) -> None:
