@@ -102,7 +102,10 @@ def watch(page: Page, *, device: str, origin: str) -> PageWatch:
             )
 
     def on_request_failed(request: Request) -> None:
-        page_watch.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
+        # Aborted: the page that asked went away (a click navigated on) or a script cancelled it
+        # on purpose. An error answer that aborts a script's load is caught by its status above.
+        if request.failure != "net::ERR_ABORTED":
+            page_watch.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: page_watch.exceptions.append(str(error)))
@@ -261,3 +264,54 @@ def a_wrong_answer(page: Page) -> str:
 def question_prompt(page: Page) -> str:
     """The text of the question on screen."""
     return page.locator("#question-prompt").inner_text().strip()
+
+
+# The keypad's keys by what they type (their accessible names, from practice.presenters).
+_KEY_NAMES = {
+    **{digit: digit for digit in "0123456789"},
+    ".": "decimal point",
+    "-": "minus",
+    "/": "divided by",
+    "*": "times",
+    "+": "plus",
+    "^": "to the power of",
+    "(": "open bracket",
+    ")": "close bracket",
+    "C": "constant C",
+}
+_FUNCTION_KEYS = {"sqrt": "square root", "sin": "sine", "cos": "cosine", "tan": "tangent"}
+_FUNCTION_KEYS["ln"] = "natural log"
+_TOKEN = re.compile(r"(sqrt|sin|cos|tan|ln)\(|pi|[A-Za-z]|.")
+
+
+def keypad_presses(answer: str) -> list[str]:
+    """The keys to press to type `answer` on the math keypad.
+
+    A function key types its brackets and leaves the cursor inside them, so its closing bracket
+    is a move to the right; a variable's key is named after it.
+    """
+    presses: list[str] = []
+    open_brackets: list[str] = []
+    for match in _TOKEN.finditer(answer.replace(" ", "")):
+        token = match.group(0)
+        if match.group(1):
+            presses.append(_FUNCTION_KEYS[match.group(1)])
+            open_brackets.append("function")
+        elif token == "(":
+            presses.append("open bracket")
+            open_brackets.append("bracket")
+        elif token == ")":
+            closing = open_brackets.pop() if open_brackets else "bracket"
+            presses.append("move right" if closing == "function" else "close bracket")
+        elif token == "pi":
+            presses.append("pi")
+        else:
+            presses.append(_KEY_NAMES.get(token, token))
+    return presses
+
+
+def type_on_keypad(page: Page, answer: str) -> None:
+    """Type `answer` by tapping the keys of the on-screen math keypad."""
+    keypad = page.get_by_role("group", name="Math keypad")
+    for name in keypad_presses(answer):
+        keypad.get_by_role("button", name=name, exact=True).click()
