@@ -16,11 +16,10 @@ from django.core import signing
 from django.utils import timezone
 
 from accounts.models import LearnerProfile, User
-from curriculum.models import Exercise
 
 from .models import Attempt, InputMethod, PracticeSession
 from .presenters import QuestionPresenter
-from .serializers import MAX_RESPONSE_LENGTH, MAX_RESPONSE_MS, math_input_error
+from .serializers import MAX_RESPONSE_LENGTH, MAX_RESPONSE_MS, answer_format_error
 
 Mode = PracticeSession.Mode
 
@@ -77,13 +76,10 @@ class AnswerForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         question = self.question
-        if (
-            "response" in data
-            and question is not None
-            and question.id == data.get("exercise")
-            and question.kind == Exercise.Kind.EXPRESSION
-        ):
-            error = math_input_error(data["response"], variables=question.variables)
+        if "response" in data and question is not None and question.id == data.get("exercise"):
+            error = answer_format_error(
+                data["response"], kind=question.kind, variables=question.variables
+            )
             if error:
                 self.add_error("response", error)
         if data.get("response_ms") is None and shown_at_ms(data.get("shown_at", "")) is None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rest_framework import serializers
 
 from curriculum import grading
+from curriculum.grading.numbers import NumberFormatError, read_bare_number, read_number
 from curriculum.models import Exercise
 
 from .models import FluencyLevel, InputMethod, PracticeSession
@@ -38,18 +40,34 @@ class SessionStartSerializer(serializers.Serializer[Any]):
         return attrs
 
 
-def math_input_error(response: str, *, variables: list[str]) -> str:
-    """The math preview's message for an expression it cannot read ("" when it reads).
+def answer_format_error(response: str, *, kind: str, variables: list[str]) -> str:
+    """Why this answer cannot be read as the question asks ("" when it can).
 
-    The same parser and the same variables as the preview the learner sees while typing, so
-    what the preview flags is refused, and costs nothing, instead of being graded wrong.
+    An expression goes through the same parser and variables as the preview the learner sees
+    while typing; a number through the same reader as the grader. What cannot be read is refused,
+    and costs nothing, instead of being graded wrong.
     """
     if not response.strip():
         return ""
-    result = grading.preview(response, variables or None)
-    if result.ok:
+    if kind == Exercise.Kind.EXPRESSION:
+        result = grading.preview(response, variables or None)
+        if result.ok:
+            return ""
+        return f"{result.error} (at character {(result.position or 0) + 1})."
+    reader = NUMBER_READERS.get(kind)
+    if reader is None:
         return ""
-    return f"{result.error} (at character {(result.position or 0) + 1})."
+    try:
+        reader(response)
+    except NumberFormatError as error:
+        return str(error)
+    return ""
+
+
+NUMBER_READERS: dict[str, Callable[[str], object]] = {
+    Exercise.Kind.FACT: read_bare_number,
+    Exercise.Kind.NUMERIC: read_number,
+}
 
 
 class OptionSerializer(serializers.Serializer[Any]):
@@ -127,14 +145,12 @@ class AnswerInputSerializer(serializers.Serializer[Any]):
     confidence = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        """Math the preview cannot read is refused at the field (context: the current question)."""
+        """An answer that cannot be read is refused at the field (context: the current question)."""
         question = self.context.get("question")
-        if (
-            question is not None
-            and question.id == attrs["exercise"]
-            and question.kind == Exercise.Kind.EXPRESSION
-        ):
-            error = math_input_error(attrs["response"], variables=question.variables)
+        if question is not None and question.id == attrs["exercise"]:
+            error = answer_format_error(
+                attrs["response"], kind=question.kind, variables=question.variables
+            )
             if error:
                 raise serializers.ValidationError({"response": [error]})
         return attrs

@@ -313,7 +313,9 @@ def test_a_required_field_left_out_is_named(
 
 
 def test_the_longest_allowed_response_is_taken(ada: APIClient, start: Start) -> None:
-    session = start(mode="lesson", lesson=numeric_lesson(exercises=1).pk)
+    lesson = LessonFactory()
+    ExerciseFactory(lesson=lesson, kind=Exercise.Kind.TEXT)
+    session = start(mode="lesson", lesson=lesson.pk)
     body = answer_body(PracticeSession.objects.get(pk=session["id"]))
 
     response = ada.post(
@@ -322,6 +324,22 @@ def test_the_longest_allowed_response_is_taken(ada: APIClient, start: Start) -> 
 
     assert response.status_code == 201
     assert response.json()["correct"] is False
+
+
+def test_a_number_too_long_to_read_is_refused_and_costs_nothing(
+    ada: APIClient, learner: User, start: Start
+) -> None:
+    session = start(mode="lesson", lesson=numeric_lesson(exercises=1).pk)
+    body = answer_body(PracticeSession.objects.get(pk=session["id"]))
+    before = _snapshot(learner)
+
+    response = ada.post(
+        f"/api/v1/sessions/{session['id']}/answers", {**body, "response": "9" * 500}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "response"
+    assert _snapshot(learner) == before
 
 
 def test_an_unknown_exercise_is_refused(ada: APIClient, learner: User, start: Start) -> None:

@@ -244,6 +244,48 @@ def test_the_api_refuses_malformed_math_with_a_400_at_the_response_field(
     assert answered.json()["correct"] is True
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("seven", "not a number"), ("7,5", "decimal point"), ("3*4", "not a calculation")],
+)
+def test_a_number_question_refuses_what_is_not_a_number_and_it_costs_nothing(
+    learner: User, typed: str, message: str
+) -> None:
+    player = Player(learner, lesson_session(learner, numeric_lesson(exercises=1)))
+    player.open()
+    exercise_id = player.field("exercise")
+
+    page = player.answer(typed, **HTMX)
+
+    error = re.search(r'<p id="answer-error" class="errorlist" role="alert">(.*?)</p>', page)
+    assert error
+    assert message in html.unescape(error.group(1))
+    assert player.field("exercise") == exercise_id, "the same question"
+    assert not Attempt.objects.exists()
+    assert ledger_total(learner) == 0
+
+
+def test_the_api_refuses_a_number_answer_that_is_not_a_number(
+    learner: User, client_for: Any
+) -> None:
+    session = lesson_session(learner, numeric_lesson(exercises=1))
+    exercise, seed = current(session)
+    url = f"/api/v1/sessions/{session.pk}/answers"
+
+    refused = client_for(learner).post(
+        url, {"exercise": exercise.pk, "response": "seven", "response_ms": 2000}
+    )
+
+    assert refused.status_code == 400
+    assert [error["attr"] for error in refused.json()["errors"]] == ["response"]
+    assert not Attempt.objects.exists()
+    answered = client_for(learner).post(
+        url,
+        {"exercise": exercise.pk, "response": right_answer(exercise, seed), "response_ms": 2000},
+    )
+    assert answered.status_code == 201
+
+
 def test_the_schema_documents_the_answers_400() -> None:
     schema = Client().get("/api/schema/?format=json").json()
     operation = schema["paths"]["/api/v1/sessions/{id}/answers"]["post"]
