@@ -161,6 +161,18 @@ def assert_no_horizontal_scroll(page: Page) -> None:
     )
 
 
+def fits_a_phone(page: Page) -> None:
+    """On a phone, nothing scrolls sideways at 390 px nor at 360 px (a desktop is left alone)."""
+    if device_of(page) != "phone":
+        return
+    size = page.viewport_size
+    assert_no_horizontal_scroll(page)
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert_no_horizontal_scroll(page)
+    if size:
+        page.set_viewport_size(size)
+
+
 _FOCUSED = """() => {
   const e = document.activeElement;
   if (!e) return "nothing";

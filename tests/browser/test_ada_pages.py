@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -9,24 +10,14 @@ from playwright.sync_api import Page, expect
 
 from accounts.demo import DEMO_PASSWORD
 from tests.browser.helpers import (
-    assert_no_horizontal_scroll,
     expect_chart_drawn,
+    fits_a_phone,
     go_by_nav,
     log_in,
     screenshot,
 )
 
 pytestmark = pytest.mark.usefixtures("demo")
-
-
-def fits_a_phone(page: Page) -> None:
-    """Nothing scrolls sideways at 390 px nor at 360 px."""
-    if page.viewport_size and page.viewport_size["width"] > 390:
-        return
-    assert_no_horizontal_scroll(page)
-    page.set_viewport_size({"width": 360, "height": 740})
-    assert_no_horizontal_scroll(page)
-    page.set_viewport_size({"width": 390, "height": 844})
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
@@ -37,6 +28,16 @@ def test_ada_sees_her_profile_leaderboards_and_stats(
     log_in(page, "ada", DEMO_PASSWORD)
     expect(page).to_have_url("/learn/")
     screenshot(page, "path")
+    fits_a_phone(page)
+
+    # The mastery grid of a fact track she has finished.
+    grid = re.compile(r"^Mastery grid\W+Multiplication & division facts 0–12$")
+    page.get_by_role("link", name=grid).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Multiplication & division facts 0–12: mastery grid"
+    )
+    expect(page.get_by_role("table")).to_be_visible()
+    screenshot(page, "grid")
     fits_a_phone(page)
 
     # Profile: her level, streak, achievements and avatars, from her history.

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from accounts.models import User
 from curriculum.models import Exercise, Lesson
 from tests.browser.helpers import (
     a_wrong_answer,
+    fits_a_phone,
     log_in,
     screenshot,
     session_on,
@@ -49,10 +52,12 @@ def xp_items(table: Locator) -> dict[str, int]:
     return items
 
 
+@pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_a_learner_corrects_a_slip_uses_a_hint_and_sees_what_she_earned(
-    page: Page, learner: User
+    open_page: Callable[..., Page], device: str, learner: User
 ) -> None:
     counting_on()
+    page = open_page(device)
     log_in(page, "ada@example.org")
     expect(page).to_have_url("/learn/")
     page.get_by_role("region", name="Up next").get_by_role("button", name="Continue").click()
@@ -60,6 +65,7 @@ def test_a_learner_corrects_a_slip_uses_a_hint_and_sees_what_she_earned(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Adding one")
     first_question = exercise_on(page)
     screenshot(page, "player")
+    fits_a_phone(page)
 
     # She asks for the hint, then still slips.
     page.get_by_role("button", name="Hint").click()
@@ -99,6 +105,7 @@ def test_a_learner_corrects_a_slip_uses_a_hint_and_sees_what_she_earned(
     assert sum(items.values()) == total, items
     expect(summary.get_by_role("heading", name=f"XP earned: {total}")).to_be_visible()
     screenshot(page, "end-screen")
+    fits_a_phone(page)
 
     # Her path now shows what the end screen said she earned.
     page.get_by_role("link", name="Back to your path").click()
