@@ -23,10 +23,6 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.helpers import CHROMIUM, DEVICES, PageWatch, chromium_missing, watch
 
-# Playwright's sync API runs an event loop in this thread while the test talks to the database;
-# Django would otherwise refuse the ORM "from an async context".
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
@@ -49,14 +45,22 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def browser() -> Iterator[Browser]:
     """One Chromium per test file.
 
-    Per file rather than per session: the sync API keeps an event loop marked as running in this
-    thread while Playwright is started, and the next test file on this worker should not inherit it.
+    Per file rather than per session, so that the next test file on this worker inherits neither
+    Playwright's event loop nor the permission given to Django below.
     The sandbox is off: it cannot start as root (CI) or in most containers, and these tests only
     ever load our own pages from localhost.
     """
-    with sync_playwright() as playwright:
+    # While Playwright is started, its sync API keeps an event loop marked as running in this
+    # thread, and Django would refuse the tests' ORM calls "from an async context".
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv(
+            "DJANGO_ALLOW_ASYNC_UNSAFE", os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        )
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox"], headless=True
+            executable_path=str(CHROMIUM),
+            # Containers give /dev/shm a few megabytes, too few for Chromium's shared memory.
+            args=["--no-sandbox", "--disable-dev-shm-usage"],
+            headless=True,
         )
         yield chromium
         chromium.close()
