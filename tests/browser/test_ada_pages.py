@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from accounts.demo import DEMO_PASSWORD
 from tests.browser.helpers import (
     expect_chart_drawn,
+    expect_response,
     fits_a_phone,
     go_by_nav,
     log_in,
@@ -72,3 +73,39 @@ def test_ada_sees_her_profile_leaderboards_and_stats(
     expect(page.get_by_role("heading", name="Quiz history")).to_be_visible()
     screenshot(page, "stats")
     fits_a_phone(page)
+
+    # One of her quizzes, answer by answer.
+    quizzes = page.get_by_role("region", name="Quiz history").get_by_role("link")
+    title = quizzes.first.inner_text().strip()
+    quizzes.first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.get_by_role("heading", level=2).first).to_be_visible()
+    screenshot(page, "quiz-review")
+    fits_a_phone(page)
+
+
+def test_every_other_page_of_hers_fits_a_phone(phone: Page) -> None:
+    log_in(phone, "ada", DEMO_PASSWORD)
+    go_by_nav(phone, "Review")
+    expect(phone.get_by_role("heading", name="Review", level=1)).to_be_visible()
+    screenshot(phone, "review")
+    fits_a_phone(phone)
+
+    go_by_nav(phone, "Family")
+    expect(phone.get_by_role("heading", name="Family", level=1)).to_be_visible()
+    phone.get_by_role("button", name="Create an invite code").click()
+    expect(phone.locator("#invite-code")).to_be_visible()
+    screenshot(phone, "family")
+    fits_a_phone(phone)
+
+    go_by_nav(phone, "Settings")
+    phone.get_by_role("link", name="Download your data or delete your account").click()
+    expect(phone.get_by_role("heading", name="Your data", level=1)).to_be_visible()
+    fits_a_phone(phone)
+
+    expect_response(phone, 404, "/no-such-page/")
+    phone.goto("/no-such-page/")
+    expect(phone.get_by_role("heading", level=1)).to_be_visible()
+    expect(phone.get_by_role("navigation", name="Main")).to_be_visible()
+    screenshot(phone, "not-found")
+    fits_a_phone(phone)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import screenshot
+from tests.browser.helpers import fits_a_phone, screenshot
 
 
 def test_a_new_learner_signs_up_and_lands_on_her_path(page: Page, demo: None) -> None:
@@ -26,3 +26,17 @@ def test_a_new_learner_signs_up_and_lands_on_her_path(page: Page, demo: None) ->
     first_track = page.get_by_role("article", name="Addition & subtraction facts 0–12")
     expect(first_track.get_by_role("button", name="Begin: Adding 0")).to_be_visible()
     screenshot(page, "path-new-learner")
+
+
+def test_a_visitor_s_pages_fit_a_phone(phone: Page) -> None:
+    phone.goto("/")
+    expect(phone.get_by_role("heading", level=1)).to_be_visible()
+    screenshot(phone, "home")
+    fits_a_phone(phone)
+    phone.get_by_role("link", name="Log in").first.click()
+    expect(phone.get_by_role("heading", name="Log in", level=1)).to_be_visible()
+    fits_a_phone(phone)
+    phone.get_by_role("link", name="Sign up").first.click()
+    expect(phone.get_by_role("heading", name="Create your account")).to_be_visible()
+    screenshot(phone, "signup")
+    fits_a_phone(phone)
