@@ -47,17 +47,28 @@ def test_ada_sees_her_profile_leaderboards_and_stats(
     expect(page.get_by_role("heading", name="Profile", level=1)).to_be_visible()
     for section in ("Level and XP", "Streak", "Achievements", "Avatars", "XP history"):
         expect(page.get_by_role("heading", name=section, level=2)).to_be_visible()
-    expect(page.get_by_role("region", name="Streak")).to_contain_text("10")
+    expect(page.get_by_role("region", name="Streak")).to_match_aria_snapshot(
+        "- term: Current streak\n- definition: /[1-9]\\d* days?/"
+    )
     expect(page.get_by_role("group", name="Choose your avatar")).to_be_visible()
     screenshot(page, "profile")
     fits_a_phone(page)
 
-    # Leaderboards: she is on the board, with her rank.
+    # Leaderboards: this week's first; of all time (the week may have just begun), she is on
+    # the board, her own row marked, with her rank.
     go_by_nav(page, "Leaderboards")
     expect(page).to_have_url("/leaderboards/")
     expect(page.get_by_role("heading", name="Leaderboards", level=1)).to_be_visible()
-    expect(page.get_by_role("list", name="Top learners")).to_contain_text("ada")
-    expect(page.get_by_role("region", name="Your rank")).to_contain_text("You are number")
+    expect(page.get_by_role("heading", name="This week, overall")).to_be_visible()
+    page.get_by_role("navigation", name="Leaderboard period").get_by_role(
+        "link", name="All time"
+    ).click()
+    expect(page.get_by_role("heading", name="All time, overall")).to_be_visible()
+    me = page.get_by_role("listitem").filter(has_text="ada (you)")
+    expect(me.first).to_have_attribute("aria-current", "true")
+    expect(page.get_by_role("region", name="Your rank")).to_contain_text(
+        re.compile(r"You are number \d+ with \d+ XP")
+    )
     screenshot(page, "leaderboards")
     fits_a_phone(page)
 
