@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.demo import DEMO_PASSWORD
+from gamification.models import Standing
 from practice.models import Attempt
 from tests.browser.helpers import (
     assert_no_horizontal_scroll,
@@ -58,9 +59,15 @@ def test_ada_types_a_derivative_on_the_keypad_and_sees_how_it_reads(page: Page) 
     expect(preview.locator(".katex")).to_be_visible()
     screenshot(page, "player-keypad")
 
+    level = Standing.objects.get(user__username="ada").level
     page.get_by_role("button", name="Check").click()
     expect(page.get_by_role("heading", name="Correct!")).to_be_visible()
     expect(page.get_by_role("term").filter(has_text="Interpreted as")).to_be_visible()
+    # The demo leaves her a few XP short of a level: the answer that crosses it says so.
+    reached = Standing.objects.get(user__username="ada").level
+    feedback = page.get_by_role("region", name="Correct!")
+    level_up = feedback.get_by_text(f"Level up! You reached level {reached}.")
+    expect(level_up).to_have_count(1 if reached > level else 0)
     screenshot(page, "feedback-right")
 
 
