@@ -76,18 +76,36 @@ def previews_everything(user: User) -> bool:
 
 
 def track_is_unlocked(*, user: User, track: Track) -> bool:
-    """Its prerequisite tracks are complete and the learner has the XP it asks for (staff and
-    authors preview every track)."""
+    """Its prerequisite tracks are complete and the learner has the XP it asks for, or it was
+    opened to her before: a placement quiz or a unit test-out passed on it, or these rules met
+    once (`TrackProgress.unlocked_at`). Staff and authors preview every track.
+
+    The opened mark is read in the prerequisites' query, or (no prerequisites, XP short) in one
+    more: an open track costs the queries it always did.
+    """
     if previews_everything(user):
         return True
     prerequisites = list(track.prerequisites.values_list("pk", flat=True))
+    opened: bool | None = None
     if prerequisites:
-        done = TrackProgress.objects.filter(
-            user=user, track_id__in=prerequisites, completed_at__isnull=False
-        ).count()
-        if done < len(prerequisites):
-            return False
-    return track.xp_to_unlock <= 0 or total_xp(user=user) >= track.xp_to_unlock
+        rows = set(
+            TrackProgress.objects.filter(user=user)
+            .filter(
+                Q(track_id__in=prerequisites, completed_at__isnull=False)
+                | Q(track=track, unlocked_at__isnull=False)
+            )
+            .values_list("track_id", flat=True)
+        )
+        opened = track.pk in rows
+        if len(rows - {track.pk}) < len(prerequisites):
+            return opened
+    if track.xp_to_unlock <= 0 or total_xp(user=user) >= track.xp_to_unlock:
+        return True
+    if opened is None:
+        opened = TrackProgress.objects.filter(
+            user=user, track=track, unlocked_at__isnull=False
+        ).exists()
+    return opened
 
 
 def lesson_is_unlocked(*, user: User, lesson: Lesson) -> bool:

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from fsrs import Rating
 
 from accounts.models import User
-from curriculum.models import Lesson, Status, Track, Unit
+from curriculum.models import Exercise, Lesson, Status, Track, Unit
+from curriculum.selectors import published_exercises
+from gamification import services as gamification
+from gamification.models import Achievement, XPEvent
 
 from .. import selectors
-from ..models import Attempt, LessonProgress, TrackProgress, UnitProgress
+from ..models import (
+    Attempt,
+    ExerciseProgress,
+    LessonProgress,
+    TrackProgress,
+    UnitProgress,
+)
+from ..scheduling import review
 
 if TYPE_CHECKING:
     from ..models import PracticeSession
@@ -115,34 +129,67 @@ def lesson_complete(*, session: PracticeSession) -> tuple[bool, list[Lesson]]:
     return first_time, unlocks_record(user=user, after=lesson)
 
 
-def placement_apply(*, session: PracticeSession) -> list[Unit]:
-    """A placement quiz: every unit answered without a mistake is marked as mastered.
+# A placement pays a fixed, small XP once per track and once per unit tested out of (its
+# lessons pay nothing: no farming by placing again and again).
+PLACEMENT_XP = 20
+TEST_OUT_XP = 10
+# Cards of exercises shown known by a placement are first reviewed this many days out, spread
+# over a week so that a placed track does not fall due all on one day.
+SEEDED_SPREAD_DAYS = 7
 
-    It counts like completing the unit by practice: the track's unit and lesson counters move
-    and the track may complete. What was already complete keeps its date and is not counted
-    twice.
+
+@dataclass
+class Placement:
+    """What a placement quiz or a unit test-out changed."""
+
+    units: list[Unit] = field(default_factory=list)
+    unlocked: list[Lesson] = field(default_factory=list)
+    track_opened: bool = False
+    cards_seeded: int = 0
+    xp: int = 0
+    reward: gamification.Outcome = field(default_factory=gamification.Outcome)
+
+
+def placement_passed(answers: list[bool]) -> bool:
+    """A unit is placed when at least two of its questions were asked and all answered right."""
+    return len(answers) >= 2 and all(answers)
+
+
+def placement_apply(*, session: PracticeSession) -> Placement:
+    """A placement quiz or a unit test-out: every unit answered without a mistake is placed.
+
+    A placed unit counts like completing it by practice: its lessons and the unit are complete,
+    the track's unit and lesson counters move and the track may complete. What was already
+    complete keeps its date and is not counted twice. Then the track is open to her (even if
+    its prerequisites are not done: placing into it is the way past its lock), the lessons that
+    follow are unlocked, the exercises shown known get FSRS cards due for review later, and the
+    placement pays `PLACEMENT_XP` (a unit test-out `TEST_OUT_XP`) once.
     """
     results: dict[int, list[bool]] = defaultdict(list)
     for unit_id, correct in Attempt.objects.filter(session=session).values_list(
         "exercise__lesson__unit_id", "is_correct"
     ):
         results[unit_id].append(correct)
-    placed: list[Unit] = []
+    outcome = Placement()
     last_lessons: list[Lesson] = []
     units_done = lessons_done = 0
     now = timezone.now()
     user = session.user
-    for unit in Unit.objects.filter(pk__in=results).select_related("track").order_by("order"):
-        answers = results[unit.pk]
-        if len(answers) < 2 or not all(answers):
-            continue
+    passed = [pk for pk, answers in results.items() if placement_passed(answers)]
+    if not passed:
+        return outcome
+    units = list(Unit.objects.filter(pk__in=passed).select_related("track").order_by("order"))
+    lessons_by_unit: dict[int, list[Lesson]] = defaultdict(list)
+    for lesson in Lesson.objects.filter(unit__in=units, status=Status.PUBLISHED).order_by("order"):
+        lessons_by_unit[lesson.unit_id].append(lesson)
+    for unit in units:
         unit_row, _ = UnitProgress.objects.get_or_create(
             user=user, unit=unit, defaults={"unlocked_at": now}
         )
         units_done += UnitProgress.objects.filter(pk=unit_row.pk, completed_at__isnull=True).update(
             completed_at=now
         )
-        lessons = list(Lesson.objects.filter(unit=unit, status=Status.PUBLISHED).order_by("order"))
+        lessons = lessons_by_unit[unit.pk]
         for lesson in lessons:
             lesson_row, _ = LessonProgress.objects.get_or_create(
                 user=user, lesson=lesson, defaults={"unlocked_at": now}
@@ -150,16 +197,64 @@ def placement_apply(*, session: PracticeSession) -> list[Unit]:
             lessons_done += LessonProgress.objects.filter(
                 pk=lesson_row.pk, completed_at__isnull=True
             ).update(completed_at=now)
-        placed.append(unit)
+        outcome.units.append(unit)
         last_lessons += lessons[-1:]
-    if placed:
-        track = placed[0].track
-        track_row, _ = TrackProgress.objects.get_or_create(user=user, track=track)
-        TrackProgress.objects.filter(pk=track_row.pk).update(
-            units_completed=F("units_completed") + units_done,
-            lessons_completed=F("lessons_completed") + lessons_done,
+    track = units[0].track
+    track_row, _ = TrackProgress.objects.get_or_create(user=user, track=track)
+    outcome.track_opened = track_row.unlocked_at is None
+    by_unit = session.config.get("scope") == "unit" and session.unit_id is not None
+    amount = TEST_OUT_XP if by_unit else PLACEMENT_XP
+    outcome.reward = gamification.xp_award(
+        user=user,
+        amount=amount,
+        reason=XPEvent.Reason.LESSON_COMPLETE,
+        source_type="test_out" if by_unit else "placement",
+        source_id=session.unit_id if by_unit else track.pk,  # type: ignore[arg-type]
+        track_id=track.pk,
+        at=now,
+    )
+    outcome.xp = outcome.reward.xp
+    TrackProgress.objects.filter(pk=track_row.pk).update(
+        units_completed=F("units_completed") + units_done,
+        lessons_completed=F("lessons_completed") + lessons_done,
+        xp=F("xp") + outcome.xp,
+        unlocked_at=Coalesce(F("unlocked_at"), Value(now)),
+    )
+    if outcome.xp:
+        type(session).objects.filter(pk=session.pk).update(xp_earned=F("xp_earned") + outcome.xp)
+        session.xp_earned += outcome.xp
+    if track_check_completion(user=user, track=track):
+        outcome.reward.merge(
+            gamification.achievements_check(
+                user=user, criteria={Achievement.Criteria.TRACK_COMPLETED}, track_id=track.pk
+            )
         )
-        track_check_completion(user=user, track=track)
+    outcome.cards_seeded = cards_seed(user=user, units=units, at=now)
     for lesson in last_lessons:
-        unlocks_record(user=user, after=lesson)
-    return placed
+        for opened in unlocks_record(user=user, after=lesson):
+            if opened not in outcome.unlocked:
+                outcome.unlocked.append(opened)
+    return outcome
+
+
+def cards_seed(*, user: User, units: list[Unit], at: datetime) -> int:
+    """FSRS cards for the units' exercises she has none for, as if recalled easily now.
+
+    Their first review falls `Easy`'s interval out, spread over `SEEDED_SPREAD_DAYS` days; they
+    count no attempt (she did not answer them), so mastery stays what practice shows.
+    """
+    known = ExerciseProgress.objects.filter(user=user, exercise__lesson__unit__in=units)
+    missing = list(
+        published_exercises(Exercise.objects.filter(lesson__unit__in=units))
+        .exclude(pk__in=known.values("exercise_id"))
+        .order_by("lesson__unit__order", "lesson__order", "order")
+        .values_list("pk", flat=True)
+    )
+    rows = []
+    for n, exercise_id in enumerate(missing):
+        card, due = review({}, rating=Rating.Easy, at=at, card_id=exercise_id)
+        due += timedelta(days=n % SEEDED_SPREAD_DAYS)
+        card["due"] = due.isoformat()
+        rows.append(ExerciseProgress(user=user, exercise_id=exercise_id, card=card, due_at=due))
+    ExerciseProgress.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

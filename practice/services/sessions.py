@@ -1,4 +1,12 @@
-"""Starting, pausing, resuming and finishing practice sessions; the plan is fixed at the start."""
+"""Starting, pausing, resuming and finishing practice sessions; the plan is fixed at the start.
+
+What a session asks is chosen here, once: a lesson in its authored order; a review of what is
+due, or (nothing being due) of her mistakes and weak skills; a drill and a quiz of the track.
+With the learner's adaptive learning on (the default), reviews, drills and quizzes prefer what
+she answers right about four times in five (`adaptive.TARGET_SUCCESS`), due reviews first,
+and a lesson asks a wrong answer again as an easier or a harder variant. Off, the plans are
+the fixed ones. Every plan costs the same few queries, however much there is to choose from.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ from datetime import timedelta
 from typing import Any, TypedDict
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from accounts.models import LearnerProfile, User
@@ -20,16 +28,27 @@ from curriculum.selectors import published_exercises
 from gamification import services as gamification
 
 from .. import selectors
-from ..models import ExerciseProgress, PracticeSession
+from ..models import Attempt, ExerciseProgress, PracticeSession
+from . import adaptive
 from .progress import lesson_complete, placement_apply
 
 Mode = PracticeSession.Mode
 
 DEFAULT_REVIEW_SIZE = 20
+DEFAULT_MISTAKES_SIZE = 10
+# "Recent" wrong answers, for practising mistakes.
+MISTAKES_LOOKBACK = timedelta(days=30)
 DEFAULT_QUIZ_SIZE = 10
+# At most this share of an adaptive quiz is due reviews; the rest is near the target.
+QUIZ_DUE_SHARE = 0.5
+PLACEMENT_PER_UNIT = 3
+TEST_OUT_SIZE = 5
 DEFAULT_DRILL_SECONDS = 60
 DRILL_PLAN_SIZE = 200
 MAX_REQUEUES_PER_EXERCISE = 2
+
+FOCUS_DUE = "due"
+FOCUS_MISTAKES = "mistakes"
 
 
 class PlanItem(TypedDict, total=False):
@@ -37,6 +56,8 @@ class PlanItem(TypedDict, total=False):
     seed: str
     requeued: bool
     hints: int
+    # A lesson's easier or harder variant for asking it again after a wrong answer.
+    retry_seed: str
 
 
 def _item(exercise_id: int) -> PlanItem:
@@ -44,35 +65,185 @@ def _item(exercise_id: int) -> PlanItem:
     return {"exercise": exercise_id, "seed": secrets.token_hex(6), "hints": 0}
 
 
-def _lesson_plan(lesson: Lesson) -> list[PlanItem]:
-    ids = published_exercises(Exercise.objects.filter(lesson=lesson)).order_by("order")
-    return [_item(pk) for pk in ids.values_list("pk", flat=True)]
+def requeue_item(item: PlanItem | dict[str, Any]) -> PlanItem:
+    """A lesson's question asked again at its end after a wrong answer.
+
+    The same variant, or the easier or harder one the plan chose for it (`retry_seed`).
+    """
+    again: dict[str, Any] = {**item, "requeued": True, "hints": 0}
+    retry = again.pop("retry_seed", None)
+    if retry:
+        again["seed"] = retry
+    return again  # type: ignore[return-value]
 
 
-def _review_plan(user: User, size: int, *, spaced_repetition: bool) -> list[PlanItem]:
+def _lesson_plan(lesson: Lesson, *, user: User, adaptive_on: bool) -> list[PlanItem]:
+    exercises = published_exercises(Exercise.objects.filter(lesson=lesson)).order_by("order")
+    if not adaptive_on:
+        return [_item(pk) for pk in exercises.values_list("pk", flat=True)]
+    ability = adaptive.abilities_of(user=user, track_ids=[lesson.unit.track_id]).get(
+        lesson.unit.track_id, adaptive.DEFAULT_RATING
+    )
+    plan = []
+    for pk, parameters, rating, authored in exercises.values_list(
+        "pk", "parameters", "difficulty_rating", "difficulty"
+    ):
+        item = _item(pk)
+        retry = adaptive.retry_seed(
+            parameters=parameters,
+            seed=item["seed"],
+            ability=ability,
+            difficulty=adaptive.exercise_difficulty(rating=rating, authored=authored),
+        )
+        if retry:
+            item["retry_seed"] = retry
+        plan.append(item)
+    return plan
+
+
+def _review_plan(
+    user: User, size: int, *, spaced_repetition: bool, adaptive_on: bool
+) -> list[PlanItem]:
+    """What is due, the longest overdue first (without spaced repetition: the weakest).
+
+    Adaptive: when more is due than fits, the due exercises nearest the target (still asked
+    the longest overdue first). A review asks only what is due, as many as the review page says.
+    """
     progress = ExerciseProgress.objects.filter(user=user).filter(exercise__in=published_exercises())
-    if spaced_repetition:
-        due = progress.filter(due_at__lte=timezone.now()).order_by("due_at")
-    else:
-        # Without spaced repetition, review what is weakest instead of what is due.
-        due = progress.filter(attempts__gt=0).order_by("mastery", "last_attempt_at")
-    return [_item(pk) for pk in due.values_list("exercise_id", flat=True)[:size]]
+    if not adaptive_on:
+        if spaced_repetition:
+            due = progress.filter(due_at__lte=timezone.now()).order_by("due_at")
+        else:
+            # Without spaced repetition, review what is weakest instead of what is due.
+            due = progress.filter(attempts__gt=0).order_by("mastery", "last_attempt_at")
+        return [_item(pk) for pk in due.values_list("exercise_id", flat=True)[:size]]
+    if not spaced_repetition:
+        return []  # nothing is ever due: the mistakes and weak skills plan takes over
+    now = timezone.now()
+    candidates = adaptive.candidates_for(
+        user=user, exercises=Exercise.objects.filter(progress__user=user, progress__due_at__lte=now)
+    )
+    overdue = sorted(
+        (c for c in candidates if adaptive.is_due(c, now=now)), key=lambda c: c.due_at or now
+    )
+    if len(overdue) > size:
+        abilities = adaptive.abilities_of(user=user, track_ids={c.track for c in overdue})
+        keep = {c.exercise for c in adaptive.rank_by_target(overdue, abilities=abilities)[:size]}
+        overdue = [c for c in overdue if c.exercise in keep]
+    return [_item(c.exercise) for c in overdue]
 
 
-def _drill_plan(user: User, track: Track) -> list[PlanItem]:
-    """Weakest and due facts first, then unseen ones; repeated to fill a timed drill."""
+def _mistakes_plan(user: User, size: int) -> list[PlanItem]:
+    """Her recent wrong answers (the latest first), then her lowest-mastery exercises."""
+    published = published_exercises()
+    wrong = (
+        Attempt.objects.filter(
+            user=user,
+            is_correct=False,
+            created_at__gte=timezone.now() - MISTAKES_LOOKBACK,
+            exercise__in=published,
+        )
+        .values("exercise_id")
+        .annotate(latest=Max("created_at"))
+        .order_by("-latest", "exercise_id")
+        .values_list("exercise_id", flat=True)[:size]
+    )
+    weakest = (
+        ExerciseProgress.objects.filter(user=user, attempts__gt=0, exercise__in=published)
+        .order_by("mastery", "last_attempt_at", "exercise_id")
+        .values_list("exercise_id", flat=True)[:size]
+    )
+    chosen = list(dict.fromkeys([*wrong, *weakest]))[:size]
+    return [_item(pk) for pk in chosen]
+
+
+def _drill_plan(user: User, track: Track, *, adaptive_on: bool) -> list[PlanItem]:
+    """Weakest and due facts first, then unseen ones; repeated to fill a timed drill.
+
+    Adaptive: due facts first, then the others nearest the target (ties in that same order).
+    """
     facts = published_exercises(Exercise.objects.filter(lesson__unit__track=track, kind="fact"))
-    ranked = selectors.exercises_by_need(user=user, exercises=facts).ordered
+    if adaptive_on:
+        candidates = adaptive.candidates_for(user=user, exercises=facts)
+        need = {pk: n for n, pk in enumerate(_by_need(candidates))}
+        candidates.sort(key=lambda c: need[c.exercise])
+        now = timezone.now()
+        due = [c.exercise for c in candidates if c.attempts and adaptive.is_due(c, now=now)]
+        rest = [c for c in candidates if not (c.attempts and adaptive.is_due(c, now=now))]
+        abilities = adaptive.abilities_of(user=user, track_ids=[track.pk])
+        ranked = due + [c.exercise for c in adaptive.rank_by_target(rest, abilities=abilities)]
+    else:
+        ranked = selectors.exercises_by_need(user=user, exercises=facts).ordered
     if not ranked:
         return []
     ids = (ranked * (DRILL_PLAN_SIZE // len(ranked) + 1))[:DRILL_PLAN_SIZE]
     return [_item(pk) for pk in ids]
 
 
+def _by_need(candidates: list[adaptive.Candidate]) -> list[int]:
+    """`selectors.exercises_by_need`'s order (due, weakest, unseen) of rows already loaded."""
+    now = timezone.now()
+    due, weak, unseen = [], [], []
+    for c in candidates:
+        if not c.attempts:
+            unseen.append(c.exercise)
+        elif adaptive.is_due(c, now=now):
+            due.append((c.due_at, c.exercise))
+        else:
+            weak.append((c.mastery, c.exercise))
+    return [pk for _, pk in sorted(due)] + [pk for _, pk in sorted(weak)] + sorted(unseen)
+
+
 def _quiz_plan(exercises: Any, size: int, rng: random.Random) -> list[PlanItem]:
     ids = list(published_exercises(exercises).values_list("pk", flat=True))
     rng.shuffle(ids)
     return [_item(pk) for pk in ids[:size]]
+
+
+def _adaptive_quiz_plan(
+    user: User, exercises: Any, size: int, rng: random.Random
+) -> list[PlanItem]:
+    """Due reviews of the quiz's content first (up to half), then questions near the target."""
+    candidates = adaptive.candidates_for(user=user, exercises=exercises)
+    now = timezone.now()
+    due = sorted(
+        (c for c in candidates if c.attempts and adaptive.is_due(c, now=now)),
+        key=lambda c: c.due_at or now,
+    )[: int(size * QUIZ_DUE_SHARE)]
+    taken = {c.exercise for c in due}
+    rest = [c for c in candidates if c.exercise not in taken]
+    abilities = adaptive.abilities_of(user=user, track_ids={c.track for c in candidates})
+    near = adaptive.sample_near_target(rest, abilities=abilities, count=size - len(due), rng=rng)
+    return [_item(c.exercise) for c in [*due, *near]]
+
+
+def _placement_plan(
+    pool: Any, units: list[Unit], per_unit: int, rng: random.Random
+) -> list[PlanItem]:
+    """Questions from each unit in turn, drawn across its lessons, so that each can be placed."""
+    rows = list(
+        published_exercises(pool)
+        .filter(lesson__unit__in=units)
+        .values_list("pk", "lesson__unit_id", "lesson_id")
+    )
+    plan: list[PlanItem] = []
+    for unit in units:
+        by_lesson: dict[int, list[int]] = {}
+        for pk, unit_id, lesson_id in rows:
+            if unit_id == unit.pk:
+                by_lesson.setdefault(lesson_id, []).append(pk)
+        for ids in by_lesson.values():
+            rng.shuffle(ids)
+        lessons = list(by_lesson)
+        rng.shuffle(lessons)
+        # Round robin over the unit's lessons: a test-out covers all of them, not just one.
+        drawn: list[int] = []
+        while len(drawn) < per_unit and any(by_lesson.values()):
+            for lesson_id in lessons:
+                if by_lesson[lesson_id] and len(drawn) < per_unit:
+                    drawn.append(by_lesson[lesson_id].pop())
+        plan += [_item(pk) for pk in drawn]
+    return plan
 
 
 def _assert_track_open(user: User, track: Track) -> None:
@@ -82,6 +253,12 @@ def _assert_track_open(user: User, track: Track) -> None:
             status=403,
             code="locked",
         )
+
+
+NOTHING_TO_REVIEW = (
+    "Nothing to review yet: finish a lesson first, then come back here to practise what you "
+    "got wrong and your weakest skills."
+)
 
 
 @transaction.atomic
@@ -97,8 +274,16 @@ def session_start(
     per_question_seconds: int | None = None,
     placement: bool = False,
 ) -> PracticeSession:
-    """Open a session with its plan; the caller has checked the learner may see the content."""
+    """Open a session with its plan; the caller has checked the learner may see the content.
+
+    A placement quiz (`placement=True`) may be taken on any track, locked or not, and with a
+    `unit` it is that unit's test-out; passing applies at the end (`progress.placement_apply`).
+    The session's `config` says how the plan was made: `adaptive` (bool), for a review its
+    `focus` ("due", or "mistakes" when nothing was due), for a placement `placement` (True)
+    and its `scope` ("track" or "unit").
+    """
     profile, _ = LearnerProfile.objects.get_or_create(user=user)
+    adaptive_on = bool(profile.adaptive_learning)
     config: dict[str, Any] = {}
     rng = random.Random(secrets.randbits(64))  # noqa: S311 - question order, not a secret
     if mode == Mode.LESSON:
@@ -106,39 +291,52 @@ def session_start(
             raise ApplicationError("A lesson session needs a lesson.", field="lesson")
         selectors.lesson_assert_unlocked(user=user, lesson=lesson)
         unit, track = lesson.unit, lesson.unit.track
-        plan = _lesson_plan(lesson)
+        plan = _lesson_plan(lesson, user=user, adaptive_on=adaptive_on)
     elif mode == Mode.REVIEW:
         plan = _review_plan(
-            user, size or DEFAULT_REVIEW_SIZE, spaced_repetition=profile.spaced_repetition
+            user,
+            size or DEFAULT_REVIEW_SIZE,
+            spaced_repetition=profile.spaced_repetition,
+            adaptive_on=adaptive_on,
         )
+        config["focus"] = FOCUS_DUE
         if not plan:
-            raise ApplicationError(
-                "Nothing is due for review right now.", code="nothing_due", field="mode"
-            )
+            plan = _mistakes_plan(user, size or DEFAULT_MISTAKES_SIZE)
+            config["focus"] = FOCUS_MISTAKES
+        if not plan:
+            raise ApplicationError(NOTHING_TO_REVIEW, code="nothing_due", field="mode")
     elif mode == Mode.DRILL:
         if track is None:
             raise ApplicationError("A drill needs a track of math facts.", field="track")
         _assert_track_open(user, track)
-        plan = _drill_plan(user, track)
+        plan = _drill_plan(user, track, adaptive_on=adaptive_on)
         config["seconds"] = seconds or DEFAULT_DRILL_SECONDS
     elif mode == Mode.QUIZ:
         if unit is not None:
             track = unit.track
-            _assert_track_open(user, track)
             pool = Exercise.objects.filter(lesson__unit=unit)
         elif track is not None:
-            _assert_track_open(user, track)
             pool = Exercise.objects.filter(lesson__unit__track=track)
         else:
             raise ApplicationError("A quiz needs a track or a unit.", field="track")
         if placement:
-            # A placement quiz samples every unit of the track, so each can be placed.
-            plan = []
-            for each in Unit.objects.filter(track=track, status=Status.PUBLISHED).order_by("order"):
-                plan += _quiz_plan(pool.filter(lesson__unit=each), size or 3, rng)
+            # Any track, locked or not: placing into it is the way past its lock.
+            if unit is not None:
+                units, per_unit, scope = [unit], size or TEST_OUT_SIZE, "unit"
+            else:
+                units = list(
+                    Unit.objects.filter(track=track, status=Status.PUBLISHED).order_by("order")
+                )
+                per_unit, scope = size or PLACEMENT_PER_UNIT, "track"
+            plan = _placement_plan(pool, units, per_unit, rng)
             config["placement"] = True
+            config["scope"] = scope
         else:
-            plan = _quiz_plan(pool, size or DEFAULT_QUIZ_SIZE, rng)
+            _assert_track_open(user, track)
+            if adaptive_on:
+                plan = _adaptive_quiz_plan(user, pool, size or DEFAULT_QUIZ_SIZE, rng)
+            else:
+                plan = _quiz_plan(pool, size or DEFAULT_QUIZ_SIZE, rng)
         if per_question_seconds:
             config["per_question_seconds"] = per_question_seconds
     else:
@@ -147,7 +345,9 @@ def session_start(
         raise ApplicationError(
             "There are no exercises to practise here yet.", code="empty", field="mode"
         )
-    return PracticeSession.objects.create(
+    if not config.get("placement"):
+        config["adaptive"] = adaptive_on
+    session = PracticeSession.objects.create(
         user=user,
         mode=mode,
         lesson=lesson,
@@ -156,6 +356,20 @@ def session_start(
         config=config,
         plan=plan,
     )
+    analytics.event_record(
+        type="session_started",
+        user=user,
+        payload={
+            "session": session.pk,
+            "mode": mode,
+            "track": track.pk if track else None,
+            "unit": unit.pk if unit else None,
+            "lesson": lesson.pk if lesson else None,
+            "questions": len(plan),
+            **config,
+        },
+    )
+    return session
 
 
 def _lock(session: PracticeSession) -> PracticeSession:
@@ -219,10 +433,13 @@ def finish_locked(session: PracticeSession, *, abandoned: bool = False) -> Pract
     first_completion, unlocked = False, list[Lesson]()
     if session.mode == Mode.LESSON and session.lesson_id:
         first_completion, unlocked = lesson_complete(session=session)
+    placed = None
     if session.mode == Mode.QUIZ and session.config.get("placement"):
-        placement_apply(session=session)
+        placed = placement_apply(session=session)
+        unlocked = placed.unlocked
     session.unlocked = unlocked  # type: ignore[attr-defined]
-    session.reward = gamification.session_completed(  # type: ignore[attr-defined]
+    session.placed = placed  # type: ignore[attr-defined]
+    reward = gamification.session_completed(
         user=session.user,
         session_id=session.pk,
         mode=session.mode,
@@ -233,6 +450,9 @@ def finish_locked(session: PracticeSession, *, abandoned: bool = False) -> Pract
         track_id=session.track_id,
         at=now,
     )
+    if placed is not None:
+        reward.merge(placed.reward)
+    session.reward = reward  # type: ignore[attr-defined]
     analytics.session_completed(
         user=session.user,
         session_id=session.pk,

@@ -71,15 +71,21 @@ def test_a_review_is_as_long_as_asked(learner: User, start: Start) -> None:
     assert start(mode="review", size=3)["total"] == 3
 
 
-def test_with_nothing_due_there_is_no_review(ada: APIClient, learner: User) -> None:
-    (exercise,) = numeric_lesson(exercises=1).exercises.all()
-    _practised(learner, exercise, due_in=timedelta(days=3))
+def test_a_new_learner_with_nothing_practised_is_told_there_is_nothing_to_review(
+    ada: APIClient, learner: User
+) -> None:
+    numeric_lesson(exercises=1)
 
     response = ada.post("/api/v1/sessions", {"mode": "review"})
 
     assert ada.get("/api/v1/review/count").json() == {"due": 0}
     assert response.status_code == 400
     assert error_codes(response) == [("mode", "nothing_due")]
+    assert response.json()["errors"][0]["detail"] == (
+        "Nothing to review yet: finish a lesson first, then come back here to practise what "
+        "you got wrong and your weakest skills."
+    )
+    assert not PracticeSession.objects.filter(user=learner).exists()
 
 
 def test_without_spaced_repetition_a_review_takes_the_weakest_and_nothing_is_due(
