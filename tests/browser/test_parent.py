@@ -11,6 +11,7 @@ from accounts.models import User
 from curriculum.models import Lesson
 from tests.browser.helpers import (
     expect_chart_drawn,
+    fits_a_phone,
     go_by_nav,
     log_in,
     make_parent,
@@ -68,6 +69,7 @@ def test_grace_links_to_ada_with_her_code_and_sees_her_week(
     for chart in charts.all():
         expect_chart_drawn(chart)
     screenshot(phone, "parent-dashboard")
+    fits_a_phone(phone)
 
     desktop = open_page("desktop")
     log_in(desktop, "grace")
