@@ -191,12 +191,8 @@ def focused_element(page: Page) -> str:
 # --- People ------------------------------------------------------------------------------------
 
 
-def make_learner(username: str, **fields: Any) -> User:
-    """A learner made through the real sign-up service, with the test password."""
-    return UserFactory(username=username, email=f"{username}@example.org", **fields)
-
-
 def make_parent(username: str, **fields: Any) -> User:
+    """A parent made through the real sign-up service, with the test password."""
     return UserFactory(
         username=username, email=f"{username}@example.org", role=User.Role.PARENT, **fields
     )
@@ -271,11 +267,6 @@ def the_right_answer(page: Page) -> str:
 def a_wrong_answer(page: Page) -> str:
     exercise, _ = current(session_on(page))
     return wrong_answer(exercise)
-
-
-def question_prompt(page: Page) -> str:
-    """The text of the question on screen."""
-    return page.locator("#question-prompt").inner_text().strip()
 
 
 # The keypad's keys by what they type (their accessible names, from practice.presenters).
