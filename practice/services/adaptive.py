@@ -41,7 +41,7 @@ MIN_ANSWERS = 5
 # that two quizzes at the same ability are not the same quiz.
 QUIZ_WINDOW = 2
 # Candidate seeds tried when looking for an easier or a harder variant of an exercise.
-VARIANT_TRIES = 12
+VARIANT_TRIES = 40
 
 
 def predicted_success(*, ability: float, difficulty: float) -> float:
@@ -150,7 +150,7 @@ def variant_seed(parameters: Mapping[str, Any], seed: str, *, easier: bool) -> s
     """A seed for another variant of the exercise, with smaller numbers or larger ones.
 
     Deterministic: the candidates are derived from the first seed, so a reload plans the same.
-    None when the exercise has no parameters or no variant other than the first one.
+    None when the exercise has no parameters, or no other variant as small (or as large).
     """
     if not parameters:
         return None
@@ -164,14 +164,12 @@ def variant_seed(parameters: Mapping[str, Any], seed: str, *, easier: bool) -> s
                 options.append((variant_size(values), n, candidate))
     except (SpecError, TemplateError):
         return None
-    if not options:
-        return None
     size = variant_size(first)
     if easier:
         smaller = [option for option in options if option[0] <= size]
-        return min(smaller or options)[2]
+        return min(smaller)[2] if smaller else None
     larger = [option for option in options if option[0] >= size]
-    return max(larger or options, key=lambda option: (option[0], -option[1]))[2]
+    return max(larger, key=lambda option: (option[0], -option[1]))[2] if larger else None
 
 
 def retry_seed(

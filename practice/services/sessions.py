@@ -126,8 +126,8 @@ def _review_plan(
     overdue = sorted(
         (c for c in candidates if adaptive.is_due(c, now=now)), key=lambda c: c.due_at or now
     )
+    abilities = adaptive.abilities_of(user=user)
     if len(overdue) > size:
-        abilities = adaptive.abilities_of(user=user, track_ids={c.track for c in overdue})
         keep = {c.exercise for c in adaptive.rank_by_target(overdue, abilities=abilities)[:size]}
         overdue = [c for c in overdue if c.exercise in keep]
     return [_item(c.exercise) for c in overdue]

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_update
+from curriculum import grading
 from curriculum.models import Exercise, Track
+from practice import selectors
 from practice.models import Attempt, ExerciseProgress, PracticeSession, SkillRating
-from practice.services import difficulty_calibrate, next_exercises
+from practice.services import difficulty_calibrate, next_exercises, session_start
+from practice.services import sessions as session_services
+from practice.services.adaptive import (
+    exercise_difficulty,
+    predicted_success,
+    variant_size,
+)
+from practice.services.sessions import requeue_item
 from tests.accounts.factories import UserFactory
-from tests.curriculum.factories import LessonFactory
+from tests.curriculum.factories import ExerciseFactory, LessonFactory
 
-from .builders import numeric_exercises, numeric_lesson
+from .builders import fact_track, facts_of, numeric_exercises, numeric_lesson
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +206,231 @@ def test_more_answers_move_the_calibrated_rating_further() -> None:
     (after_thirty,) = _ratings(hard)
 
     assert 1000.0 < after_ten < after_thirty
+
+
+# --- Adaptive plans ---------------------------------------------------------------------------
+
+
+class Dice:
+    """Stands in for `secrets` in the session service, seeded: a plan that can be predicted."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def token_hex(self, nbytes: int = 32) -> str:
+        return self.rng.randbytes(nbytes).hex()
+
+    def randbits(self, k: int) -> int:
+        return self.rng.getrandbits(k)
+
+
+def _pool(ratings: list[float]) -> tuple[Track, list[Exercise]]:
+    """A track of one lesson, an exercise per calibrated difficulty, in path order."""
+    lesson = numeric_lesson(exercises=0)
+    return lesson.unit.track, _rated(lesson.unit.track, ratings)
+
+
+def _difficulties(session: PracticeSession) -> list[float]:
+    by_id = dict(Exercise.objects.values_list("pk", "difficulty_rating"))
+    return [by_id[item["exercise"]] for item in session.plan]
+
+
+def _able(username: str, track: Track, rating: float) -> User:
+    user = UserFactory(username=username)
+    SkillRating.objects.create(user=user, track=track, rating=rating)
+    return user
+
+
+SPREAD = [400.0 + 40 * n for n in range(31)]  # 400, 440, ..., 1600
+
+
+def test_a_stronger_learner_gets_a_harder_quiz_than_a_weaker_one_from_the_same_pool() -> None:
+    track, _ = _pool(SPREAD)
+    strong = _able("strong", track, 1400)
+    weak = _able("weak", track, 700)
+
+    hard = session_start(user=strong, mode="quiz", track=track, size=5)
+    easy = session_start(user=weak, mode="quiz", track=track, size=5)
+
+    assert max(_difficulties(easy)) < min(_difficulties(hard))
+    for ability, session in ((1400, hard), (700, easy)):
+        # Drawn from the ten nearest 80 %: 80 % is a difficulty of ability - 241.
+        nearest = sorted(
+            SPREAD, key=lambda d: abs(predicted_success(ability=ability, difficulty=d) - 0.8)
+        )
+        assert set(_difficulties(session)) <= set(nearest[:10])
+    assert hard.config == {"adaptive": True}
+
+
+def test_an_adaptive_quiz_asks_what_is_due_first_then_what_is_near_the_target(
+    learner: User,
+) -> None:
+    track, exercises = _pool(SPREAD)
+    overdue, due = exercises[-1], exercises[0]  # the hardest and the easiest: far from 80 %
+    _seen(learner, overdue, due_in=-timedelta(days=3))
+    _seen(learner, due, due_in=-timedelta(hours=1))
+
+    session = session_start(user=learner, mode="quiz", track=track, size=6)
+
+    plan = [item["exercise"] for item in session.plan]
+    assert plan[:2] == [overdue.pk, due.pk]
+    assert all(abs(d - 760) <= 200 for d in _difficulties(session)[2:])
+
+
+def test_without_adaptive_learning_a_quiz_is_the_shuffled_pool_as_before(
+    learner: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user_update(user=learner, user_fields={}, profile_fields={"adaptive_learning": False})
+    track, _ = _pool(SPREAD)
+    SkillRating.objects.create(user=learner, track=track, rating=1400)
+    monkeypatch.setattr(session_services, "secrets", Dice(7))
+
+    session = session_start(user=learner, mode="quiz", track=track, size=5)
+
+    expected = list(Exercise.objects.filter(lesson__unit__track=track).values_list("pk", flat=True))
+    random.Random(random.Random(7).getrandbits(64)).shuffle(expected)
+    assert [item["exercise"] for item in session.plan] == expected[:5]
+    assert session.config == {"adaptive": False}
+
+
+def test_an_adaptive_drill_asks_due_facts_first_then_the_others_nearest_the_target(
+    learner: User,
+) -> None:
+    track = fact_track([(2, 3), (2, 4), (2, 5), (2, 6), (2, 7)])
+    f1, f2, f3, f4, f5 = facts_of(track)
+    for fact, rating in ((f1, 1400), (f2, 600), (f3, 760), (f4, 1000), (f5, 1200)):
+        Exercise.objects.filter(pk=fact.pk).update(difficulty_rating=rating)
+    ExerciseProgress.objects.create(
+        user=learner, exercise=f5, attempts=2, correct=1, due_at=timezone.now() - timedelta(days=1)
+    )
+
+    session = session_start(user=learner, mode="drill", track=track)
+
+    # Due first (f5); then at ability 1000: 760 is 80 %, 600 91 %, 1000 50 %, 1400 9 %.
+    assert [item["exercise"] for item in session.plan[:5]] == [f5.pk, f3.pk, f2.pk, f4.pk, f1.pk]
+
+
+def test_without_adaptive_learning_a_drill_goes_by_need_as_before(learner: User) -> None:
+    user_update(user=learner, user_fields={}, profile_fields={"adaptive_learning": False})
+    track = fact_track([(2, 3), (2, 4), (2, 5)])
+    f1, f2, f3 = facts_of(track)
+    Exercise.objects.filter(pk=f3.pk).update(difficulty_rating=760)
+
+    session = session_start(user=learner, mode="drill", track=track)
+
+    ranked = selectors.exercises_by_need(user=learner, exercises=Exercise.objects.all()).ordered
+    assert ranked == [f1.pk, f2.pk, f3.pk]
+    assert [item["exercise"] for item in session.plan[:3]] == ranked
+
+
+def test_an_adaptive_review_with_more_due_than_fits_keeps_those_nearest_the_target(
+    learner: User,
+) -> None:
+    _, exercises = _pool([1400, 600, 760, 1000, 900])
+    _, easiest, just_right, _, near = exercises
+    for n, exercise in enumerate(exercises):
+        _seen(learner, exercise, due_in=-timedelta(hours=10 - n))
+
+    session = session_start(user=learner, mode="review", size=3)
+
+    # Nearest 80 % at 1000: 760 (80 %), 900 (64 %), 600 (91 %); asked the longest overdue first.
+    assert [item["exercise"] for item in session.plan] == [easiest.pk, just_right.pk, near.pk]
+    assert session.config == {"focus": "due", "adaptive": True}
+
+
+def test_without_adaptive_learning_a_review_takes_the_longest_overdue_as_before(
+    learner: User,
+) -> None:
+    user_update(user=learner, user_fields={}, profile_fields={"adaptive_learning": False})
+    _, exercises = _pool([1400, 600, 760, 1000, 900])
+    for n, exercise in enumerate(exercises):
+        _seen(learner, exercise, due_in=-timedelta(hours=10 - n))
+
+    session = session_start(user=learner, mode="review", size=3)
+
+    assert [item["exercise"] for item in session.plan] == [e.pk for e in exercises[:3]]
+
+
+def _parametrised_lesson(rating: float) -> Exercise:
+    exercise = ExerciseFactory(
+        parametrised=True, parameters={"a": [1, 40], "b": [1, 40]}, difficulty_rating=1000
+    )
+    SkillRating.objects.create(
+        user=UserFactory(username=f"able-{rating:.0f}"),
+        track=exercise.lesson.unit.track,
+        rating=rating,
+    )
+    return exercise
+
+
+def _variant(exercise: Exercise, seed: str) -> dict[str, int]:
+    return grading.variant_for(exercise.parameters, seed)
+
+
+@pytest.mark.parametrize(("rating", "easier"), [(700, True), (1500, False)])
+def test_a_lesson_asks_a_wrong_answer_again_as_an_easier_or_a_harder_variant(
+    rating: float, easier: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exercise = _parametrised_lesson(rating)
+    user = User.objects.get(username=f"able-{rating:.0f}")
+    for seed in range(5):
+        monkeypatch.setattr(session_services, "secrets", Dice(seed))
+        session = session_start(user=user, mode="lesson", lesson=exercise.lesson)
+        (item,) = session.plan
+        again = requeue_item(item)
+        first, retry = _variant(exercise, item["seed"]), _variant(exercise, again["seed"])
+
+        if "retry_seed" not in item:  # no smaller (or larger) variant exists: the same again
+            assert again["seed"] == item["seed"]
+            continue
+        assert again["seed"] == item["retry_seed"] != item["seed"]
+        assert retry != first
+        if easier:
+            assert variant_size(retry) <= variant_size(first)
+        else:
+            assert variant_size(retry) >= variant_size(first)
+        assert (again["requeued"], again["hints"], "retry_seed" in again) == (True, 0, False)
+
+
+def test_without_adaptive_learning_a_lesson_asks_the_same_variant_again(learner: User) -> None:
+    user_update(user=learner, user_fields={}, profile_fields={"adaptive_learning": False})
+    exercise = ExerciseFactory(parametrised=True)
+
+    session = session_start(user=learner, mode="lesson", lesson=exercise.lesson)
+
+    (item,) = session.plan
+    assert set(item) == {"exercise", "seed", "hints"}
+    assert requeue_item(item)["seed"] == item["seed"]
+
+
+def test_an_exercise_without_a_calibrated_rating_counts_at_its_authors_difficulty() -> None:
+    assert exercise_difficulty(rating=1000.0, authored=1) == 850.0
+    assert exercise_difficulty(rating=1000.0, authored=2) == 1000.0
+    assert exercise_difficulty(rating=1000.0, authored=5) == 1450.0
+    assert exercise_difficulty(rating=1234.5, authored=5) == 1234.5
+
+
+# The savepoint (2), her profile, the plan's one read of the exercises with her progress, her
+# abilities, the session and its session_started event; a quiz and a drill check that the track
+# is open (1), a lesson that the lesson is (6).
+PLAN_QUERIES = {"quiz": 8, "drill": 8, "review": 7, "lesson": 13}
+
+
+@pytest.mark.parametrize("mode", ["quiz", "drill", "review", "lesson"])
+def test_an_adaptive_plan_costs_the_same_queries_whatever_the_pool(
+    mode: str, learner: User, django_assert_num_queries: Any
+) -> None:
+    counts = []
+    for size in (5, 40):
+        track = fact_track([(3, n) for n in range(1, size + 1)])
+        facts = facts_of(track)
+        for fact in facts:
+            _seen(learner, fact, due_in=-timedelta(hours=1))
+        SkillRating.objects.update_or_create(user=learner, track=track, defaults={"rating": 900})
+        kwargs: dict[str, Any] = {"review": {}, "lesson": {"lesson": facts[0].lesson}}.get(
+            mode, {"track": track}
+        )
+        with CaptureQueriesContext(connection) as captured:
+            session_start(user=learner, mode=mode, size=size, **kwargs)
+        counts.append(len(captured))
+    assert counts == [PLAN_QUERIES[mode]] * 2, counts
