@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from drf_standardized_errors.openapi_serializers import (
     ErrorResponse403Serializer,
     ErrorResponse404Serializer,
@@ -36,11 +40,15 @@ from .serializers import (
     ReviewCountSerializer,
     SessionFinishedSerializer,
     SessionFinishSerializer,
+    SessionHistorySerializer,
     SessionSerializer,
     SessionStartSerializer,
     TrackProgressSerializer,
 )
 from .services.answers import variant_values
+from .services.sessions import drill_time_left
+
+Mode = PracticeSession.Mode
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -86,18 +94,98 @@ def _visible(queryset: Any, pk: int | None, field: str) -> Any:
     return found
 
 
-class SessionListCreateApi(APIView):
-    @extend_schema(
-        tags=["practice"],
-        summary="My sessions, newest first",
-        responses={200: SessionSerializer(many=True)},
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A primary key: a whole number from 1 (`1.5` or `abc` is a 400, not a silent match)."""
+
+    field_class = forms.IntegerField
+
+
+class SessionFilter(django_filters.FilterSet):
+    mode = django_filters.ChoiceFilter(
+        choices=PracticeSession.Mode.choices, help_text="Only sessions of this mode."
     )
-    def get(self, request: Request) -> Response:
-        user = current_user(request)
-        sessions = PracticeSession.objects.filter(user=user).order_by("-started_at")[:20]
-        return Response(
-            SessionSerializer([presenters.session_present(s) for s in sessions], many=True).data
-        )
+    track = IdFilter(
+        field_name="track_id", min_value=1, help_text="Only sessions on this track (its id)."
+    )
+
+    class Meta:
+        model = PracticeSession
+        fields = ["mode", "track"]
+
+
+def _history_item(session: PracticeSession) -> dict[str, Any]:
+    """A session as the history lists it: the session's shape without its current question.
+
+    The question is left to `GET /sessions/{id}`: showing it costs a query per open session,
+    and a page of history costs the same queries however many of its sessions are open.
+    """
+    planned = len(session.plan)
+    score = session.correct / planned * 100 if planned else None
+    return {
+        "id": session.pk,
+        "mode": session.mode,
+        "status": session.status,
+        "placement": bool(session.config.get("placement")),
+        "focus": session.config.get("focus", "due") if session.mode == Mode.REVIEW else None,
+        "track": session.track_id,
+        "unit": session.unit_id,
+        "lesson": session.lesson_id,
+        "position": session.position,
+        "total": planned,
+        "time_left_seconds": drill_time_left(session),
+        "started_at": session.started_at,
+        "ended_at": session.ended_at,
+        "summary": presenters.SessionCounts(
+            answered=session.answered,
+            correct=session.correct,
+            accuracy=session.accuracy,
+            score_percent=round(score, 1)
+            if score is not None and session.mode == Mode.QUIZ
+            else None,
+            average_response_ms=session.average_response_ms,
+            xp=session.xp_earned,
+            mastery_gained=round(session.mastery_gained, 3),
+            facts_mastered=session.facts_mastered,
+            active_seconds=session.active_seconds(),
+        ),
+    }
+
+
+@extend_schema(tags=["practice"])
+class SessionListCreateApi(generics.ListAPIView[PracticeSession]):
+    serializer_class = SessionHistorySerializer
+    filterset_class = SessionFilter
+    queryset = PracticeSession.objects.none()  # for the schema; `get_queryset` is her own
+
+    def get_queryset(self) -> QuerySet[PracticeSession]:
+        if getattr(self, "swagger_fake_view", False):
+            return PracticeSession.objects.none()
+        return selectors.sessions_of(user=current_user(self.request))
+
+    @extend_schema(
+        summary="My session history, newest first (paginated; filter by mode and track)",
+        description="Every session she started, open ones too, 20 a page (`page_size` up to "
+        "100). An item has the session's shape without its current question: "
+        "`GET /api/v1/sessions/{id}` shows that. A `mode` or `track` that is not one is a 400; "
+        "a page past the last is a 404.",
+        parameters=[
+            OpenApiParameter("track", int, description="Only sessions on this track (its id).")
+        ],
+        responses={
+            200: SessionHistorySerializer(many=True),
+            404: ErrorResponse404Serializer,
+        },
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        sessions = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(sessions)
+        assert page is not None  # every list of the API is paginated
+        items = [_history_item(session) for session in page]
+        return self.get_paginated_response(SessionHistorySerializer(items, many=True).data)
 
     @extend_schema(
         tags=["practice"],

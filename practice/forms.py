@@ -34,6 +34,8 @@ class StartForm(forms.Form):
     lesson = forms.IntegerField(required=False, min_value=1)
     unit = forms.IntegerField(required=False, min_value=1)
     track = forms.IntegerField(required=False, min_value=1)
+    # A placement quiz on a track, or a unit's test-out: offered on every track, locked or not.
+    placement = forms.BooleanField(required=False)
 
     NEEDS = {Mode.LESSON: ("lesson",), Mode.DRILL: ("track",), Mode.QUIZ: ("track", "unit")}
 
@@ -42,6 +44,8 @@ class StartForm(forms.Form):
         wanted = self.NEEDS.get(data.get("mode", ""), ())
         if wanted and not any(data.get(name) for name in wanted):
             raise forms.ValidationError(f"Choose a {' or a '.join(wanted)} to practise.")
+        if data.get("placement") and data.get("mode") != Mode.QUIZ:
+            raise forms.ValidationError("Only a quiz can place you on the path.")
         return data
 
     def first_error(self) -> str:

@@ -154,6 +154,11 @@ class UnitView:
     accuracy: float | None
     lessons: list[LessonView]
 
+    @property
+    def done(self) -> bool:
+        """Complete, or every lesson of it is (nothing left to test out of)."""
+        return self.completed or all(lesson.completed for lesson in self.lessons)
+
 
 @dataclass(frozen=True)
 class TrackView:
@@ -166,6 +171,7 @@ class TrackView:
     prerequisites: list[str]
     prerequisites_missing: list[str]
     xp_missing: int
+    mastery: int = 0
     lessons: list[LessonView] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -188,6 +194,22 @@ class TrackView:
         """The first open lesson not yet completed: where the learner goes on."""
         return next((x for x in self.lessons if x.unlocked and not x.completed), None)
 
+    @property
+    def placeable(self) -> bool:
+        """A placement quiz is offered: the track is published and has lessons left to do,
+        locked or not (placing into it is how a learner skips ahead)."""
+        return (
+            self.track.status == PUBLISHED
+            and bool(self.lessons)
+            and not self.completed
+            and self.lessons_done < self.lessons_total
+        )
+
+    @property
+    def units_to_test_out_of(self) -> list[UnitView]:
+        """The units whose test-out is offered: those of a placeable track not yet done."""
+        return [unit for unit in self.units if not unit.done] if self.placeable else []
+
 
 @dataclass(frozen=True)
 class NextStep:
@@ -203,8 +225,12 @@ class PathView:
     standing: StandingView
     daily_goal: DailyGoalView
     tracks: list[TrackView]
-    review_due: int
+    review: selectors.ReviewState
     next_step: NextStep | None
+
+    @property
+    def review_due(self) -> int:
+        return self.review.due
 
 
 @dataclass(frozen=True)
@@ -216,6 +242,7 @@ class _Progress:
     best_accuracy: dict[int, float | None]
     units: dict[int, tuple[bool, float | None]]  # unit id -> completed, accuracy
     tracks: dict[int, tuple[bool, float | None]]  # track id -> completed, accuracy
+    tracks_opened: set[int]  # opened to her before (a placement, or the rules met once)
 
 
 def _progress_of(learner: User, track_ids: list[int]) -> _Progress:
@@ -228,8 +255,10 @@ def _progress_of(learner: User, track_ids: list[int]) -> _Progress:
         "lesson_id", "completed_at", "best_accuracy"
     )
     unit_rows = UnitProgress.objects.filter(user=learner, unit__track_id__in=track_ids)
-    track_rows = TrackProgress.objects.filter(user=learner).values_list(
-        "track_id", "completed_at", "attempts", "correct"
+    track_rows = list(
+        TrackProgress.objects.filter(user=learner).values_list(
+            "track_id", "completed_at", "attempts", "correct", "unlocked_at"
+        )
     )
     lessons_done, last_done, best = set(), {}, {}
     for lesson_id, completed_at, best_accuracy in lesson_rows:
@@ -244,8 +273,9 @@ def _progress_of(learner: User, track_ids: list[int]) -> _Progress:
         units={row.unit_id: (row.completed_at is not None, row.accuracy) for row in unit_rows},
         tracks={
             track_id: (completed_at is not None, correct / attempts if attempts else None)
-            for track_id, completed_at, attempts, correct in track_rows
+            for track_id, completed_at, attempts, correct, _ in track_rows
         },
+        tracks_opened={row[0] for row in track_rows if row[4] is not None},
     )
 
 
@@ -331,8 +361,8 @@ def path_of(*, learner: User, viewer: User) -> PathView:
     """Everything the learning path shows: standing, today's goal, reviews due, every track.
 
     A fixed number of queries whatever the number of tracks, lessons or answers: tracks (2),
-    lessons (2), progress (3), the learner's profile and standing (1, none if loaded), today's
-    summary (1), reviews due (1).
+    lessons (2), progress (3), mastery (1), the learner's profile and standing (1, none if
+    loaded), today's summary (1), reviews due and practised (1).
     """
     facts = Exercise.objects.filter(
         kind=Exercise.Kind.FACT, status=PUBLISHED, lesson__unit__track=OuterRef("pk")
@@ -346,12 +376,15 @@ def path_of(*, learner: User, viewer: User) -> PathView:
     titles = {track.pk: track.title for track in tracks}
     completed_tracks = {pk for pk, (completed, _) in progress.tracks.items() if completed}
     previews = selectors.previews_everything(learner)
+    mastery = selectors.track_mastery(user_ids=[learner.pk], track_ids=track_ids)
     views = []
     for track in tracks:
         requires = [p.pk for p in track.prerequisites.all()]
         missing = [pk for pk in requires if pk not in completed_tracks]
-        open_track = previews or (
-            not missing and (track.xp_to_unlock <= 0 or standing.xp >= track.xp_to_unlock)
+        open_track = (
+            previews
+            or track.pk in progress.tracks_opened
+            or (not missing and (track.xp_to_unlock <= 0 or standing.xp >= track.xp_to_unlock))
         )
         completed, accuracy = progress.tracks.get(track.pk, (False, None))
         views.append(
@@ -370,6 +403,7 @@ def path_of(*, learner: User, viewer: User) -> PathView:
                 prerequisites=[titles[pk] for pk in requires if pk in titles],
                 prerequisites_missing=[titles[pk] for pk in missing if pk in titles],
                 xp_missing=max(0, track.xp_to_unlock - standing.xp),
+                mastery=mastery.get((learner.pk, track.pk), 0),
             )
         )
     return PathView(
@@ -377,7 +411,7 @@ def path_of(*, learner: User, viewer: User) -> PathView:
         standing=standing,
         daily_goal=daily_goal,
         tracks=views,
-        review_due=selectors.review_due_count(user=learner),
+        review=selectors.review_state(user=learner),
         next_step=_next_step(views, progress),
     )
 

@@ -42,12 +42,15 @@ def learning_path(request: LearnerRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review(request: LearnerRequest) -> HttpResponse:
+    """What is due for review; when nothing is, practising her mistakes and weak skills."""
     user = appearance_load(request.user)
+    review = selectors.review_state(user=user)
     context = {
         "learner": user,
         "standing": path.standing_of(user),
         "daily_goal": path.daily_goal_of(user),
-        "review_due": selectors.review_due_count(user=user),
+        "review": review,
+        "review_due": review.due,
     }
     return render(request, "practice/review.html", context)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -25,6 +27,11 @@ def session_for_user(*, user: User, session_id: int, for_update: bool = False) -
     if for_update:
         sessions = sessions.select_for_update()
     return get_object_or_404(sessions, pk=session_id)
+
+
+def sessions_of(*, user: User) -> QuerySet[PracticeSession]:
+    """Her sessions, newest first (ties by id, so that pages never overlap)."""
+    return PracticeSession.objects.filter(user=user).order_by("-started_at", "-pk")
 
 
 def published_exercise_count(*, unit: Unit) -> int:
@@ -173,21 +180,44 @@ def exercises_by_need(*, user: User, exercises: QuerySet[Exercise]) -> Need:
     )
 
 
+def _published_mastery_rows(user_ids: Collection[int]) -> QuerySet[ExerciseProgress]:
+    return ExerciseProgress.objects.filter(user_id__in=user_ids, exercise__in=published_exercises())
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """What a review can offer now: exercises due, and how many she has ever practised (a
+    learner with none has no mistakes or weak skills to practise yet)."""
+
+    due: int
+    practised: int
+
+    @property
+    def can_practise_mistakes(self) -> bool:
+        return self.practised > 0
+
+
+def review_state(*, user: User) -> ReviewState:
+    """Exercises due for review now (the review plan's rule) and practised at all: one query.
+
+    Nothing is due for a learner who turned spaced repetition off; she can still practise her
+    mistakes and weak skills.
+    """
+    spaced = Q(user__profile__spaced_repetition=True) | Q(user__profile__isnull=True)
+    counts = _published_mastery_rows([user.pk]).aggregate(
+        due=Count("pk", filter=Q(due_at__lte=timezone.now()) & spaced),
+        practised=Count("pk", filter=Q(attempts__gt=0)),
+    )
+    return ReviewState(due=counts["due"] or 0, practised=counts["practised"] or 0)
+
+
 def review_due_count(*, user: User) -> int:
     """How many exercises a review would ask now: the review plan's rule, in one query.
 
     Published all the way up (a draft unit's exercises are not reviewed, so not counted), and
     nothing is due for a learner who turned spaced repetition off.
     """
-    return (
-        ExerciseProgress.objects.filter(
-            user=user,
-            due_at__lte=timezone.now(),
-            exercise__in=published_exercises(),
-        )
-        .exclude(user__profile__spaced_repetition=False)
-        .count()
-    )
+    return review_state(user=user).due
 
 
 def mastery_grid(*, user: User, track: Track, operation: str) -> list[dict[str, Any]]:
@@ -231,6 +261,62 @@ def mastery_grid(*, user: User, track: Track, operation: str) -> list[dict[str, 
             "last_response_ms": row["my_last_response_ms"],
         }
     return list(cells.values())
+
+
+def mastery_percent(units: Collection[tuple[float, int]], *, exercises: int) -> int:
+    """A track's mastery, 0–100, from its units' (mastery sum, exercise count) pairs.
+
+    Each unit's mastery (its sum over its exercises, at most 1) weighs as many exercises as it
+    has, out of the track's `exercises`: units she has not begun count as 0.
+    """
+    if exercises <= 0:
+        return 0
+    mastered = sum(min(max(total, 0.0), size) for total, size in units)
+    return min(100, round(100 * mastered / exercises))
+
+
+def track_mastery(
+    *, user_ids: Collection[int], track_ids: Collection[int]
+) -> dict[tuple[int, int], int]:
+    """Mastery (0–100) of each of these learners on each of these tracks: one query.
+
+    Keyed by (learner id, track id); a pair left out has mastery 0. Only published exercises
+    of published lessons, units and tracks count, so a draft or an archived exercise neither
+    adds to a unit's mastery nor to its size.
+    """
+    if not user_ids or not track_ids:
+        return {}
+    counted = published_exercises().order_by()
+    unit_size = (
+        counted.filter(lesson__unit=OuterRef("unit"))
+        .values("lesson__unit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    track_size = (
+        counted.filter(lesson__unit__track=OuterRef("unit__track"))
+        .values("lesson__unit__track")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        UnitProgress.objects.filter(
+            user_id__in=user_ids,
+            unit__track_id__in=track_ids,
+            unit__status=PUBLISHED,
+            mastery_sum__gt=0,
+        )
+        .annotate(
+            unit_size=Coalesce(Subquery(unit_size), 0), track_size=Coalesce(Subquery(track_size), 0)
+        )
+        .values_list("user_id", "unit__track_id", "mastery_sum", "unit_size", "track_size")
+    )
+    units: dict[tuple[int, int], list[tuple[float, int]]] = {}
+    sizes: dict[tuple[int, int], int] = {}
+    for user_id, track_id, total, exercises_in_unit, exercises_in_track in rows:
+        units.setdefault((user_id, track_id), []).append((total, exercises_in_unit))
+        sizes[user_id, track_id] = exercises_in_track
+    return {key: mastery_percent(found, exercises=sizes[key]) for key, found in units.items()}
 
 
 def track_overview(*, user: User, track: Track) -> dict[str, Any]:
@@ -302,34 +388,48 @@ def track_overview(*, user: User, track: Track) -> dict[str, Any]:
         "xp": progress.xp if progress else 0,
         "lessons_completed": progress.lessons_completed if progress else 0,
         "units_completed": progress.units_completed if progress else 0,
+        "mastery": track_mastery(user_ids=[user.pk], track_ids=[track.pk]).get(
+            (user.pk, track.pk), 0
+        ),
         "units": list(units.values()),
     }
 
 
 def track_progress_list(*, user: User, tracks: QuerySet[Track]) -> list[dict[str, Any]]:
-    """A line per visible track (no unit detail): one query for the learner's rows."""
+    """A line per visible track (no unit detail): the learner's rows, her XP and her mastery
+    of every track, one query each, whatever the number of tracks."""
     rows = {row.track_id: row for row in TrackProgress.objects.filter(user=user)}
     xp = total_xp(user=user)
     done = {pk for pk, row in rows.items() if row.completed_at is not None}
-    result = []
+    opened = {pk for pk, row in rows.items() if row.unlocked_at is not None}
+    previews = previews_everything(user)
     # Reset, then prefetch: the caller's queryset may already prefetch "prerequisites" (as
     # `tracks_visible_to` does) and a second, different Prefetch of it raises ValueError.
-    for track in tracks.prefetch_related(None).prefetch_related(
-        Prefetch("prerequisites", queryset=Track.objects.only("id"))
-    ):
+    listed = list(
+        tracks.prefetch_related(None).prefetch_related(
+            Prefetch("prerequisites", queryset=Track.objects.only("id"))
+        )
+    )
+    mastery = track_mastery(user_ids=[user.pk], track_ids=[track.pk for track in listed])
+    result = []
+    for track in listed:
         row = rows.get(track.pk)
         prerequisites = {p.pk for p in track.prerequisites.all()}
         result.append(
             {
                 "track": track.pk,
                 "title": track.title,
-                "unlocked": prerequisites <= done and xp >= track.xp_to_unlock,
+                # `track_is_unlocked`'s rule, on rows already loaded.
+                "unlocked": previews
+                or track.pk in opened
+                or (prerequisites <= done and xp >= track.xp_to_unlock),
                 "completed": track.pk in done,
                 "attempts": row.attempts if row else 0,
                 "accuracy": (row.correct / row.attempts) if row and row.attempts else None,
                 "xp": row.xp if row else 0,
                 "lessons_completed": row.lessons_completed if row else 0,
                 "units_completed": row.units_completed if row else 0,
+                "mastery": mastery.get((user.pk, track.pk), 0),
             }
         )
     return result

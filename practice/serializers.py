@@ -129,6 +129,32 @@ class SessionSerializer(serializers.Serializer[Any]):
     summary = SummarySerializer()
 
 
+class SessionHistorySerializer(serializers.Serializer[Any]):
+    """A session in her history: the session's shape without its current question."""
+
+    id = serializers.IntegerField()
+    mode = serializers.ChoiceField(choices=PracticeSession.Mode.choices)
+    status = serializers.ChoiceField(choices=PracticeSession.Status.choices)
+    placement = serializers.BooleanField(
+        help_text="A placement quiz or a unit test-out: passing it marks lessons complete."
+    )
+    focus = serializers.ChoiceField(
+        choices=[("due", "due"), ("mistakes", "mistakes")],
+        allow_null=True,
+        help_text="Reviews only: what was due, or (nothing being due) her mistakes and weak "
+        "skills.",
+    )
+    track = serializers.IntegerField(allow_null=True)
+    unit = serializers.IntegerField(allow_null=True)
+    lesson = serializers.IntegerField(allow_null=True)
+    position = serializers.IntegerField(help_text="Questions answered so far in this plan.")
+    total = serializers.IntegerField(help_text="Questions in the plan (grows when re-asked).")
+    time_left_seconds = serializers.IntegerField(allow_null=True, help_text="Drills only.")
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    summary = SummarySerializer()
+
+
 class SessionFinishSerializer(serializers.Serializer[Any]):
     abandon = serializers.BooleanField(default=False)
 
@@ -268,6 +294,12 @@ class TrackProgressSerializer(serializers.Serializer[Any]):
     xp = serializers.IntegerField()
     lessons_completed = serializers.IntegerField()
     units_completed = serializers.IntegerField()
+    mastery = serializers.IntegerField(
+        min_value=0,
+        max_value=100,
+        help_text="How much of the track she has mastered, 0–100: each unit's mastery weighted "
+        "by its number of published exercises (units not begun count as 0).",
+    )
     units = UnitStateSerializer(many=True, required=False)
 
 

@@ -65,14 +65,19 @@ def start(request: LearnerRequest) -> HttpResponse:
         lesson: Lesson | None = _visible(lessons_visible_to(user=user), data["lesson"], "lesson")
         unit: Unit | None = _visible(units_visible_to(user=user), data["unit"], "unit")
         track: Track | None = _visible(tracks_visible_to(user=user), data["track"], "track")
-        # The service opens drills and quizzes on any track (a placement quiz may skip ahead);
-        # from the path, only tracks the learner has opened are offered.
-        if data["mode"] in (Mode.DRILL, Mode.QUIZ):
+        # A placement quiz or a unit's test-out may skip ahead, so it is offered on every track;
+        # other drills and quizzes only on tracks the learner has opened.
+        if data["mode"] in (Mode.DRILL, Mode.QUIZ) and not data["placement"]:
             target = track or (unit.track if unit else None)
             if target is not None and not selectors.track_is_unlocked(user=user, track=target):
                 raise ApplicationError("This track is still locked.", status=403)
         session = services.session_start(
-            user=user, mode=data["mode"], lesson=lesson, unit=unit, track=track
+            user=user,
+            mode=data["mode"],
+            lesson=lesson,
+            unit=unit,
+            track=track,
+            placement=data["placement"],
         )
     except ApplicationError as error:
         messages.error(request, error.message)

@@ -255,15 +255,18 @@ def test_a_parent_sees_her_childs_path_and_day_read_only(learner: User, parent: 
 
 PAGES = {
     # The session, the user, her profile + standing + avatar, tracks (2), today's summary,
-    # lessons (2), lesson/unit/track progress (3), reviews due, the open session.
-    "path": 13,
-    # The session, the user, her profile + standing + avatar, today's summary, reviews due.
+    # lessons (2), lesson/unit/track progress (3), mastery per track, reviews due and practised,
+    # the open session.
+    "path": 14,
+    # The session, the user, her profile + standing + avatar, today's summary, reviews due and
+    # practised.
     "review": 5,
     # The session, the user, the track, its operations, the cells, the profile for the chrome.
     "grid": 6,
     # The parent's session and user, the link check, the child's profile + standing, tracks (2),
-    # today's summary, lessons (2), progress (3), reviews due, the parent's profile for the chrome.
-    "child": 14,
+    # today's summary, lessons (2), progress (3), mastery per track, reviews due, the parent's
+    # profile for the chrome.
+    "child": 15,
 }
 
 
