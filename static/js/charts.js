@@ -69,12 +69,15 @@
           pointRadius: spec.data.length > 31 ? 0 : 3,
           pointHitRadius: 8,
           spanGaps: false,
-          tension: 0
+          tension: 0,
+          // Points on the axis' maximum (100 %) are drawn whole, not cut by the chart's edge.
+          clip: isLine ? false : undefined
         }]
       },
       options: {
         responsive: true,
         maintainAspectRatio: false,
+        layout: { padding: { top: isLine ? 6 : 0 } },
         animation: window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches ? false : { duration: 300 },
         plugins: {
           legend: { display: false },

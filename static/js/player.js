@@ -209,15 +209,22 @@
     // The question's variables: the same reading as the server's, which refuses what fails here.
     var variables = (input.dataset.variables || "").split(",").filter(Boolean);
 
+    var label = box.querySelector(".preview__label");
+
     function show(body) {
       box.hidden = false;
       box.classList.toggle("preview--error", !body.valid);
+      if (label) {
+        label.textContent = body.valid ? "Interpreted as" : "Cannot read this yet:";
+      }
       if (body.valid && window.katex) {
         window.katex.render(body.latex, output, { throwOnError: false });
       } else if (body.valid) {
         output.textContent = body.latex;
       } else {
-        output.textContent = body.error || "This cannot be read yet.";
+        output.textContent = body.error
+          ? body.error + (body.position != null ? " (at character " + (body.position + 1) + ")." : "")
+          : "Check what you typed.";
       }
     }
 
