@@ -3,18 +3,29 @@
 Each level edits its children inline, numbered by `order`; numbers can be swapped freely
 (`services.ordered_children_save`). Exercises have a learner-like preview, import and export
 (CSV, JSON: see `curriculum.resources`), and lessons an action that generates fact exercises.
+
+History is never lost: content that learners have answered cannot be deleted (their attempts and
+progress PROTECT it). Every delete — the delete page, the list's bulk delete, an inline's Delete
+box — asks `services.content_history` first and refuses in words, pointing to Archive: archived
+content is hidden from learners and keeps every answer. Unanswered content can be deleted.
+
+A track's completion achievement (gamification) is edited on the track's page; publishing a
+track gives it one if it has none, and every change of the curriculum moves the thresholds of
+track achievements to their track's published lessons (`gamification.seeds`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -28,6 +39,8 @@ from accounts.models import User
 from analytics.admin_mixins import STATS_COLUMNS, ExerciseStatsAdminMixin, ItemAnalysisFilter
 from analytics.tasks import item_analysis_refresh_if_stale
 from calcuingo.exceptions import ApplicationError
+from gamification.admin import TrackAchievementInline
+from gamification.seeds import track_achievement_create, track_achievements_recount
 
 from . import admin_views, services
 from .forms import (
@@ -74,13 +87,37 @@ class OrderedChildrenAdminMixin:
         formset.save_m2m()
 
 
+ARCHIVE_INSTEAD = (
+    "Archive it instead (the “Archive” action of the list, or Status “Archived”): archived "
+    "content is hidden from learners — path, sessions, API — and keeps every answer for their "
+    "history and for the statistics."
+)
+STATUS_VERBS = {
+    Status.PUBLISHED: "Published",
+    Status.DRAFT: "Unpublished",
+    Status.ARCHIVED: "Archived",
+}
+
+
+def _history_refusal(obj: Model, history: services.History) -> str:
+    """Why this content cannot be deleted, and what to do instead."""
+    return (
+        f"The {obj._meta.verbose_name} “{obj}” cannot be deleted: learners have answered it "
+        f"({history}), and that history is kept. {ARCHIVE_INSTEAD}"
+    )
+
+
 class PublishActionsMixin:
-    """Publish and unpublish actions for content with a `status` (list them in `actions`)."""
+    """Publish, unpublish and archive actions for content with a `status` (list in `actions`)."""
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet[Any], status: str) -> None:
         changed = services.content_status_set(queryset=queryset, status=status, by=_author(request))
-        verb = "Published" if status == Status.PUBLISHED else "Unpublished"
+        verb = STATUS_VERBS[Status(status)]
         self.message_user(request, f"{verb} {changed} of {queryset.count()} selected.")  # type: ignore[attr-defined]
+        if queryset.model is Track and status == Status.PUBLISHED:
+            for track in queryset.filter(status=Status.PUBLISHED, achievements__isnull=True):
+                _completion_achievement_create(self, request, track)
+        track_achievements_recount()
 
     @admin.action(description="Publish the selected items", permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
@@ -91,6 +128,65 @@ class PublishActionsMixin:
     )
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self._set_status(request, queryset, Status.DRAFT)
+
+    @admin.action(
+        description="Archive the selected items (hide from learners, keep their history)",
+        permissions=["change"],
+    )
+    def archive(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._set_status(request, queryset, Status.ARCHIVED)
+
+
+def _completion_achievement_create(model_admin: Any, request: HttpRequest, track: Track) -> None:
+    achievement = track_achievement_create(track=track)
+    reward = (
+        f", unlocking the avatar {achievement.unlocks_avatar}" if achievement.unlocks_avatar else ""
+    )
+    model_admin.message_user(
+        request,
+        f"The track “{track}” now has its completion achievement “{achievement}” "
+        f"({achievement.xp_reward} XP{reward}); choose its reward on the track's page.",
+        messages.SUCCESS,
+    )
+
+
+class HistoryKeptMixin:
+    """Content that learners have answered is refused deletion in words, never with an error.
+
+    The delete page and the list's "Delete selected" action both ask `get_deleted_objects`,
+    and show what it calls protected on Django's "cannot delete" page; a few grouped counts
+    replace Django's collection of every protected attempt. After a change of the curriculum
+    the track achievements follow their tracks' published lessons.
+    """
+
+    def get_deleted_objects(
+        self, objs: Sequence[Any] | QuerySet[Any], request: HttpRequest
+    ) -> tuple[list[str], dict[str, int], set[str], list[str]]:
+        objects = list(objs)
+        histories = services.content_history(objects=objects)
+        refused = [
+            _history_refusal(obj, histories[obj.pk]) for obj in objects if obj.pk in histories
+        ]
+        if refused:
+            return [], {}, set(), refused
+        deleted: tuple[list[str], dict[str, int], set[str], list[str]] = (
+            super().get_deleted_objects(objs, request)  # type: ignore[misc]
+        )
+        return deleted
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        track_achievements_recount()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)  # type: ignore[misc]
+        track_achievements_recount()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        track_achievements_recount()
 
 
 def _author(request: HttpRequest) -> User | None:
@@ -107,10 +203,36 @@ def _preview_link(exercise: Exercise) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+def _ticked_for_deletion(form: ModelForm[Any]) -> bool:
+    return bool(getattr(form, "cleaned_data", {}).get(DELETION_FIELD_NAME))
+
+
+class HistoryKeptInlineFormSet(OrderedInlineFormSet):
+    """An answered row ticked for deletion is refused at the top of its group, in words."""
+
+    def clean(self) -> None:
+        # Before Django's own check (in `super().clean()`), which would collect every
+        # protected row to list them.
+        doomed = [
+            form.instance
+            for form in self.forms
+            if form.instance.pk is not None and _ticked_for_deletion(form)
+        ]
+        histories = services.content_history(objects=doomed)
+        refused = [
+            f"{_history_refusal(obj, histories[obj.pk])} Untick its Delete box."
+            for obj in doomed
+            if obj.pk in histories
+        ]
+        if refused:
+            raise ValidationError(refused)
+        super().clean()
+
+
 class UnitInline(admin.TabularInline[Unit, Track]):
     model = Unit
     form = OrderedChildForm
-    formset = OrderedInlineFormSet
+    formset = HistoryKeptInlineFormSet
     fields = ("order", "title", "status", "mastery_required", "min_accuracy")
     extra = 0
     show_change_link = True
@@ -119,7 +241,7 @@ class UnitInline(admin.TabularInline[Unit, Track]):
 class LessonInline(admin.TabularInline[Lesson, Unit]):
     model = Lesson
     form = OrderedChildForm
-    formset = OrderedInlineFormSet
+    formset = HistoryKeptInlineFormSet
     fields = ("order", "title", "status", "xp_reward")
     extra = 0
     show_change_link = True
@@ -130,7 +252,7 @@ class ExerciseInline(admin.TabularInline[Exercise, Lesson]):
 
     model = Exercise
     form = ExerciseInlineForm
-    formset = OrderedInlineFormSet
+    formset = HistoryKeptInlineFormSet
     fields = ("order", "kind", "prompt", "status", "preview")
     readonly_fields = ("preview",)
     extra = 0
@@ -158,18 +280,32 @@ class HintInline(admin.TabularInline[Hint, Exercise]):
 
 
 @admin.register(Track)
-class TrackAdmin(OrderedChildrenAdminMixin, PublishActionsMixin, admin.ModelAdmin[Track]):
+class TrackAdmin(
+    HistoryKeptMixin, OrderedChildrenAdminMixin, PublishActionsMixin, admin.ModelAdmin[Track]
+):
     list_display = ("title", "slug", "subject", "grade_level", "order", "status", "unit_count")
     list_filter = ("status", "subject", "grade_level", "difficulty")
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("prerequisites",)
-    inlines = [UnitInline]
-    actions = ["publish", "unpublish"]
+    inlines = [UnitInline, TrackAchievementInline]
+    actions = ["publish", "unpublish", "archive"]
     ordering = ("order", "pk")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Track]:
         return super().get_queryset(request).annotate(unit_total=Count("units"))
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[Track], formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        track = form.instance
+        if (
+            track.status == Status.PUBLISHED
+            and "status" in form.changed_data
+            and not track.achievements.exists()
+        ):
+            _completion_achievement_create(self, request, track)
 
     @admin.display(description="Units", ordering="unit_total")
     def unit_count(self, track: Track) -> int:
@@ -177,14 +313,16 @@ class TrackAdmin(OrderedChildrenAdminMixin, PublishActionsMixin, admin.ModelAdmi
 
 
 @admin.register(Unit)
-class UnitAdmin(OrderedChildrenAdminMixin, PublishActionsMixin, admin.ModelAdmin[Unit]):
+class UnitAdmin(
+    HistoryKeptMixin, OrderedChildrenAdminMixin, PublishActionsMixin, admin.ModelAdmin[Unit]
+):
     list_display = ("title", "track", "order", "status", "lesson_count")
     list_filter = ("status", "track")
     search_fields = ("title", "track__title", "track__slug")
     list_select_related = ("track",)
     autocomplete_fields = ("track",)
     inlines = [LessonInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "archive"]
     ordering = ("track__order", "track", "order")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Unit]:
@@ -196,14 +334,16 @@ class UnitAdmin(OrderedChildrenAdminMixin, PublishActionsMixin, admin.ModelAdmin
 
 
 @admin.register(Lesson)
-class LessonAdmin(OrderedChildrenAdminMixin, PublishActionsMixin, admin.ModelAdmin[Lesson]):
+class LessonAdmin(
+    HistoryKeptMixin, OrderedChildrenAdminMixin, PublishActionsMixin, admin.ModelAdmin[Lesson]
+):
     list_display = ("title", "unit", "order", "status", "xp_reward", "exercise_count")
     list_filter = ("status", "unit__track")
     search_fields = ("title", "unit__title", "unit__track__title", "unit__track__slug")
     list_select_related = ("unit__track",)
     autocomplete_fields = ("unit", "prerequisites")
     inlines = [ExerciseInline]
-    actions = ["publish", "unpublish", "generate_facts"]
+    actions = ["publish", "unpublish", "archive", "generate_facts"]
     ordering = ("unit__track__order", "unit__track", "unit__order", "order")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Lesson]:
@@ -283,6 +423,7 @@ class LessonAdmin(OrderedChildrenAdminMixin, PublishActionsMixin, admin.ModelAdm
 
 @admin.register(Exercise)
 class ExerciseAdmin(
+    HistoryKeptMixin,
     ExerciseStatsAdminMixin,
     OrderedChildrenAdminMixin,
     PublishActionsMixin,
@@ -305,7 +446,7 @@ class ExerciseAdmin(
     autocomplete_fields = ("lesson",)
     readonly_fields = ("difficulty_rating", "created_by", "created_at", "updated_at")
     inlines = [HintInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "archive"]
     ordering = ("lesson__unit__track__order", "lesson__unit__order", "lesson__order", "order")
     fieldsets = (
         (None, {"fields": ("lesson", "order", "kind", "status", "difficulty")}),

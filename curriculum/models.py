@@ -45,8 +45,15 @@ def _model_field(spec_key: str) -> str:
 
 
 class Status(models.TextChoices):
+    """Where content stands. Archived: retired, hidden from learners, its history kept.
+
+    Content that learners have answered is never deleted (their attempts and progress protect
+    it); an author archives it instead.
+    """
+
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
 
 
 class Subject(models.TextChoices):
@@ -118,6 +125,10 @@ class Content(ConstraintErrorsAtFields):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == Status.ARCHIVED
 
 
 def _positive_order(name: str) -> models.CheckConstraint:

@@ -5,18 +5,20 @@ Each block belongs to one capability; keep new functions in the block they serve
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import models, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Count, ForeignObjectRel, Max, QuerySet
 
 from accounts.models import User
 from calcuingo.exceptions import ApplicationError
 
 from . import grading
-from .models import Exercise, Hint, Lesson, Status
+from .models import Exercise, Hint, Lesson, Status, Track, Unit
 
 # --- Authoring ---------------------------------------------------------------------------------
 # Used by the admin and the import: everything an author writes across rows or models.
@@ -71,7 +73,11 @@ def ordered_children_save(
 
 @transaction.atomic
 def content_status_set(*, queryset: QuerySet[Any], status: str, by: User | None = None) -> int:
-    """Publish or unpublish content in bulk, leaving an admin log entry per changed row."""
+    """Publish, unpublish or archive content in bulk, leaving an admin log entry per changed row.
+
+    Archiving hides content from learners everywhere (path, sessions, API: they read only what
+    is published) and keeps every attempt and statistic; publishing brings it back.
+    """
     if status not in Status.values:
         raise ApplicationError(f"Unknown status '{status}'.", field="status")
     changed = list(queryset.exclude(status=status))
@@ -166,3 +172,94 @@ def facts_generate(
         for index, (first, second) in enumerate(pairs)
     )
     return len(pairs)
+
+
+# --- History ---------------------------------------------------------------------------------
+# Content that learners have answered is never deleted: the foreign keys of their attempts,
+# progress, XP and earned achievements PROTECT it. Authors archive it instead.
+
+# For each content model: the content below it, and the lookup from that content up to it.
+_DESCENDANTS: dict[type[models.Model], tuple[tuple[type[models.Model], str], ...]] = {
+    Track: (
+        (Track, ""),
+        (Unit, "track"),
+        (Lesson, "unit__track"),
+        (Exercise, "lesson__unit__track"),
+    ),
+    Unit: ((Unit, ""), (Lesson, "unit"), (Exercise, "lesson__unit")),
+    Lesson: ((Lesson, ""), (Exercise, "lesson")),
+    Exercise: ((Exercise, ""),),
+}
+_CONTENT_MODELS = {Track, Unit, Lesson, Exercise, Hint}
+_DEPTH = 3
+
+
+@dataclass
+class History:
+    """What learners did with one piece of content: rows that forbid deleting it, by kind."""
+
+    counts: dict[type[models.Model], int] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.counts)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{count} {_label(kind, count)}" for kind, count in self.counts.items())
+
+
+def _label(model: type[models.Model], count: int) -> str:
+    if count == 1:
+        return str(model._meta.verbose_name)
+    # Django pluralises "exercise progress" as "exercise progresss".
+    plural = str(model._meta.verbose_name_plural)
+    return plural[:-1] if plural.endswith("sss") else plural
+
+
+def _protected_counts(
+    model: type[models.Model], lookup: str, pks: list[Any], depth: int
+) -> Iterable[tuple[type[models.Model], Any, int]]:
+    """(kind, root pk, rows) of every row outside the curriculum that PROTECTs `model` rows.
+
+    `lookup` leads from `model` to the root content being deleted; rows deleted along with it
+    (CASCADE) are followed, as Django's collector does, in case they are protected in turn.
+    """
+    for relation in model._meta.get_fields(include_hidden=True):  # hidden: related_name="+"
+        if not isinstance(relation, ForeignObjectRel) or relation.many_to_many:
+            continue
+        related = relation.related_model
+        if not (isinstance(related, type) and issubclass(related, models.Model)):
+            continue
+        if related in _CONTENT_MODELS:
+            continue
+        on_delete = relation.on_delete
+        path = f"{relation.field.name}__{lookup}" if lookup else relation.field.name
+        if on_delete is models.PROTECT:
+            rows = (
+                related._default_manager.filter(**{f"{path}__in": pks})
+                .order_by()
+                .values(path)
+                .annotate(rows=Count("pk"))
+                .values_list(path, "rows")
+            )
+            for root, count in rows:
+                yield related, root, count
+        elif on_delete is models.CASCADE and depth > 1:
+            yield from _protected_counts(related, path, pks, depth - 1)
+
+
+def content_history(*, objects: Sequence[models.Model]) -> dict[Any, History]:
+    """The learners' history that keeps each of these tracks, units, lessons or exercises.
+
+    An object with history cannot be deleted (its protecting foreign keys would refuse); one
+    without can. A few grouped queries per kind of protecting row, whatever the number of
+    objects or rows: the admin asks this before it deletes rather than loading every attempt.
+    """
+    if not objects:
+        return {}
+    model = type(objects[0])
+    pks = [obj.pk for obj in objects]
+    found: dict[Any, dict[type[models.Model], int]] = defaultdict(dict)
+    for descendant, lookup in _DESCENDANTS[model]:
+        for kind, root, count in _protected_counts(descendant, lookup, pks, _DEPTH):
+            found[root][kind] = found[root].get(kind, 0) + count
+    return {pk: History(found[pk]) for pk in pks if pk in found}

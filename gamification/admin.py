@@ -3,23 +3,145 @@
 The XP ledger is append-only, so its admin is read-only; a standing's XP and level follow the
 ledger and are read-only too (`manage.py xp_verify --fix` repairs them). Opting a learner out of
 the leaderboards goes through the service, which also takes her off the boards.
+
+A track's completion achievements are edited on the track's page (`TrackAchievementInline`, used
+by `curriculum.admin.TrackAdmin`). An earned achievement is never deleted: it is the learners'
+history (its `UserAchievement` rows PROTECT it); the admin says so instead of failing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
-from django.forms import ModelForm
+from django.forms import BaseInlineFormSet, ModelForm
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.text import slugify
 
 from accounts.models import User
+from curriculum.models import Track
 
 from . import services
-from .models import Achievement, Avatar, Standing, XPEvent
+from .models import Achievement, Avatar, Standing, UserAchievement, XPEvent
+from .seeds import category_for_subject, unused_value
+
+EARNED_KEPT = (
+    "{name} has been earned by {count} learner(s): what they earned is their history and is "
+    "kept, so it cannot be deleted. Tick “Hidden” to keep it a secret from those who have "
+    "not earned it yet."
+)
+
+
+def _earned_counts(achievements: Sequence[Achievement] | QuerySet[Achievement]) -> dict[int, int]:
+    pks = [a.pk for a in achievements]
+    return dict(
+        UserAchievement.objects.filter(achievement_id__in=pks)
+        .order_by()
+        .values("achievement_id")
+        .annotate(count=Count("pk"))
+        .values_list("achievement_id", "count")
+    )
+
+
+# --- A track's completion achievements, on the track's page -----------------------------------
+
+
+class TrackAchievementForm(ModelForm[Achievement]):
+    """A completion achievement of the track the page is about: what it asks and what it gives."""
+
+    share_of_track = forms.IntegerField(
+        min_value=1,
+        max_value=100,
+        initial=100,
+        label="Share of the track (%)",
+        help_text=(
+            "Percentage of the track's published lessons to complete (100: every lesson). "
+            "The number of lessons follows the track as lessons are published or archived."
+        ),
+    )
+
+    class Meta:
+        model = Achievement
+        fields = (
+            "name",
+            "description",
+            "icon",
+            "share_of_track",
+            "xp_reward",
+            "unlocks_avatar",
+            "hidden",
+        )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        achievement = self.instance
+        achievement.criteria = Achievement.Criteria.TRACK_COMPLETED
+        if achievement.pk is None:
+            name = str(cleaned.get("name") or "track")
+            achievement.code = unused_value(Achievement, "code", slugify(f"complete-{name}"), 60)
+            achievement.threshold = 1  # moved to the track's lessons once saved
+        return cleaned
+
+    def save(self, commit: bool = True) -> Achievement:
+        track = self.instance.track
+        if not self.instance.category and track is not None:
+            self.instance.category = category_for_subject(track.subject)
+        return super().save(commit)
+
+
+class TrackAchievementFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """Refuses, at the top of the group, to delete an achievement that has been earned."""
+
+    def clean(self) -> None:
+        # Before Django's own check (in `super().clean()`), which would collect every
+        # protected row to list them.
+        doomed = [
+            form.instance
+            for form in self.forms
+            if form.instance.pk is not None
+            and getattr(form, "cleaned_data", {}).get(DELETION_FIELD_NAME)
+        ]
+        earned = _earned_counts(doomed) if doomed else {}
+        problems = [
+            EARNED_KEPT.format(name=f"“{a.name}”", count=earned[a.pk]) + " Untick its Delete box."
+            for a in doomed
+            if a.pk in earned
+        ]
+        if problems:
+            raise ValidationError(problems)
+        super().clean()
+
+
+class TrackAchievementInline(admin.StackedInline[Achievement, Track]):
+    """The track's completion achievement(s) and the avatar they unlock."""
+
+    model = Achievement
+    fk_name = "track"
+    form = TrackAchievementForm
+    formset = TrackAchievementFormSet
+    extra = 0
+    verbose_name = "completion achievement"
+    verbose_name_plural = "completion achievements"
+    fields = (
+        "name",
+        "description",
+        "icon",
+        "share_of_track",
+        "threshold",
+        "xp_reward",
+        "unlocks_avatar",
+        "hidden",
+    )
+    readonly_fields = ("threshold",)
+    autocomplete_fields = ("unlocks_avatar",)
+    show_change_link = True
 
 
 @admin.register(Avatar)
@@ -69,12 +191,29 @@ class AchievementAdmin(admin.ModelAdmin[Achievement]):
     ordering = ("display_order", "pk")
     fieldsets = (
         (None, {"fields": ("name", "code", "description", "icon", "category", "display_order")}),
-        ("When it is earned", {"fields": ("criteria", "threshold", "track")}),
+        ("When it is earned", {"fields": ("criteria", "threshold", "track", "share_of_track")}),
         ("Reward", {"fields": ("xp_reward", "grants_streak_freeze", "unlocks_avatar", "hidden")}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Achievement]:
         return super().get_queryset(request).annotate(earned_total=Count("earned"))
+
+    def get_deleted_objects(
+        self, objs: Sequence[Achievement] | QuerySet[Achievement], request: HttpRequest
+    ) -> tuple[list[str], dict[str, int], set[str], list[str]]:
+        """An earned achievement is refused on Django's "cannot delete" page, in words."""
+        earned = _earned_counts(objs)
+        kept = [
+            EARNED_KEPT.format(name=f"“{a.name}”", count=earned[a.pk])
+            for a in objs
+            if a.pk in earned
+        ]
+        if kept:
+            return [], {}, set(), kept
+        deleted: tuple[list[str], dict[str, int], set[str], list[str]] = (
+            super().get_deleted_objects(objs, request)
+        )
+        return deleted
 
     @admin.display(description="Earned by", ordering="earned_total")
     def earned_count(self, achievement: Any) -> int:

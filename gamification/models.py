@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -29,8 +30,10 @@ class XPEvent(models.Model):
     # What earned it, e.g. ("attempt", 42), ("lesson", 7), ("day", 20261122), ("achievement", 3).
     source_type = models.CharField(max_length=20)
     source_id = models.BigIntegerField()
+    # PROTECT: the ledger is history; a track that paid XP has been answered and is archived,
+    # never deleted.
     track = models.ForeignKey(
-        "curriculum.Track", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "curriculum.Track", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -130,6 +133,7 @@ class Achievement(models.Model):
         LIMITS = "limits", "Limits"
         CALCULUS = "calculus", "Calculus"
         LEVELS = "levels", "Levels"
+        TRACKS = "tracks", "Tracks"
 
     class Criteria(models.TextChoices):
         QUIZ_COMPLETED = "quiz_completed", "Quizzes completed"
@@ -148,6 +152,8 @@ class Achievement(models.Model):
     category = models.CharField(max_length=24, choices=Category.choices)
     criteria = models.CharField(max_length=24, choices=Criteria.choices, db_index=True)
     threshold = models.PositiveIntegerField()
+    # CASCADE: a draft track's unearned achievement goes with it; an earned one protects the
+    # track (see `UserAchievement.achievement`).
     track = models.ForeignKey(
         "curriculum.Track",
         null=True,
@@ -155,6 +161,16 @@ class Achievement(models.Model):
         on_delete=models.CASCADE,
         related_name="achievements",
         help_text="For track criteria: which track.",
+    )
+    share_of_track = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=(
+            "For track criteria: the percentage of the track's published lessons to complete "
+            "(100: every lesson). The threshold follows the track as lessons are published or "
+            "archived. Empty: the threshold is fixed."
+        ),
     )
     xp_reward = models.PositiveIntegerField(default=0)
     grants_streak_freeze = models.BooleanField(default=False)
@@ -173,6 +189,11 @@ class Achievement(models.Model):
                 condition=~Q(criteria="track_completed") | Q(track__isnull=False),
                 name="achievement_track_criteria_has_track",
             ),
+            models.CheckConstraint(
+                condition=Q(share_of_track__isnull=True)
+                | Q(share_of_track__gte=1, share_of_track__lte=100),
+                name="achievement_share_of_track_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -183,10 +204,12 @@ class UserAchievement(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="achievements"
     )
-    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="earned")
+    # PROTECT: what a learner earned is history; an earned achievement (and its track) stays.
+    achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="earned")
     earned_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = "earned achievement"
         constraints = [
             models.UniqueConstraint(fields=["user", "achievement"], name="user_achievement_once")
         ]

@@ -6,6 +6,11 @@ at `gamification.0002` — and from `manage.py load_demo` after the demo curricu
 (`settings.DEMO_LOADERS`). Track achievements name their track by slug and are made only when
 that track exists; their threshold is the track's published lesson count, so reloading a grown
 track moves it along.
+
+Any other track gets its completion achievement from `track_achievement_create` (the admin calls
+it when an author publishes a track), and `track_achievements_recount` keeps the thresholds of
+every track achievement with a `share_of_track` in step with its track's published lessons (the
+admin calls it after each change of the curriculum).
 """
 
 from __future__ import annotations
@@ -14,7 +19,14 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.text import slugify
+
+from curriculum.models import Status, Track
+
+from .models import Achievement, Avatar
 
 COMMON, RARE, EPIC, LEGENDARY = "common", "rare", "epic", "legendary"
 
@@ -268,11 +280,13 @@ def seed(apps: Any = None) -> list[str]:
     tracks = _track_thresholds(apps)
     for order, spec in enumerate(ACHIEVEMENTS, start=1):
         track, threshold = None, spec.threshold
+        share = None
         if spec.track:
             if spec.track not in tracks or tracks[spec.track][1] == 0:
                 continue  # made by `load_demo` once the track is there
             track, lessons = tracks[spec.track]
             threshold = spec.threshold or max(1, math.ceil(lessons * spec.share_of_track))
+            share = None if spec.threshold else round(100 * spec.share_of_track)
         values = {
             "name": spec.name,
             "description": spec.description,
@@ -287,6 +301,135 @@ def seed(apps: Any = None) -> list[str]:
             "icon": spec.icon,
             "unlocks_avatar_id": avatars[spec.unlocks] if spec.unlocks else None,
         }
+        if _has_field(achievement_model, "share_of_track"):  # from gamification.0004
+            values["share_of_track"] = share
         if _upsert(achievement_model, spec.code, values):
             created.append(f"achievement {spec.code}")
     return created
+
+
+def _has_field(model: Any, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+# --- Completion achievements of any track --------------------------------------------------------
+
+TRACK_XP_REWARD = 50
+DEFAULT_TRACK_ICON = "🏁"
+# The achievement category of a track's subject.
+SUBJECT_CATEGORIES = {
+    "arithmetic": "arithmetic",
+    "fractions": "fractions",
+    "limits": "limits",
+    "derivatives": "calculus",
+    "integrals": "calculus",
+}
+# The avatars made to be earned by finishing a track, offered by subject to a new track's
+# achievement while no other achievement unlocks them.
+SUBJECT_AVATARS = {
+    "arithmetic": ("sum-squid", "table-tiger"),
+    "fractions": ("fraction-frog",),
+    "limits": ("infinity-snake",),
+    "derivatives": ("tangent-hawk",),
+    "integrals": ("integral-swan",),
+}
+TRACK_AVATARS = tuple(code for codes in SUBJECT_AVATARS.values() for code in codes)
+
+
+def category_for_subject(subject: str) -> str:
+    return SUBJECT_CATEGORIES.get(subject, "tracks")
+
+
+def _published_lessons(track_ids: set[int]) -> dict[int, int]:
+    """Each track's number of published lessons in published units: one query."""
+    published = Status.PUBLISHED
+    return dict(
+        Track.objects.filter(pk__in=track_ids)
+        .annotate(
+            lessons=Count(
+                "units__lessons",
+                filter=Q(units__status=published, units__lessons__status=published),
+            )
+        )
+        .values_list("pk", "lessons")
+    )
+
+
+def threshold_for(*, lessons: int, share_of_track: int) -> int:
+    """Lessons to complete for `share_of_track` percent of a track of `lessons` lessons."""
+    return max(1, math.ceil(lessons * share_of_track / 100))
+
+
+def unused_value(model: Any, field: str, wanted: str, limit: int) -> str:
+    """`wanted`, or `wanted (2)`, `wanted (3)`, … : the first value of `field` not yet taken."""
+    candidate, number = wanted[:limit], 1
+    while model.objects.filter(**{field: candidate}).exists():
+        number += 1
+        suffix = f"-{number}" if field == "code" else f" ({number})"
+        candidate = wanted[: limit - len(suffix)] + suffix
+    return candidate
+
+
+@transaction.atomic
+def track_achievement_create(*, track: Track) -> Achievement:
+    """Give a track its completion achievement (every published lesson); returns it.
+
+    Named after the track, in the category of its subject, 50 XP, and, while no other
+    achievement unlocks it, the avatar made for tracks of that subject.
+    """
+    taken = set(
+        Achievement.objects.filter(unlocks_avatar__code__in=TRACK_AVATARS).values_list(
+            "unlocks_avatar__code", flat=True
+        )
+    )
+    free = [code for code in SUBJECT_AVATARS.get(track.subject, ()) if code not in taken]
+    avatar = Avatar.objects.filter(code__in=free[:1]).first()
+    lessons = _published_lessons({track.pk}).get(track.pk, 0)
+    top = Achievement.objects.order_by("-display_order").values_list("display_order", flat=True)
+    return Achievement.objects.create(
+        code=unused_value(Achievement, "code", slugify(f"complete-{track.slug}"), 60),
+        name=unused_value(Achievement, "name", f"{track.title} complete", 80),
+        description=f"Complete every lesson of {track.title}."[:200],
+        category=category_for_subject(track.subject),
+        criteria=Achievement.Criteria.TRACK_COMPLETED,
+        track=track,
+        share_of_track=100,
+        threshold=threshold_for(lessons=lessons, share_of_track=100),
+        xp_reward=TRACK_XP_REWARD,
+        icon=track.icon or DEFAULT_TRACK_ICON,
+        unlocks_avatar=avatar,
+        display_order=(top.first() or 0) + 10,
+    )
+
+
+@transaction.atomic
+def track_achievements_recount() -> int:
+    """Move each following track achievement's threshold to its track's published lessons.
+
+    Two queries when nothing changed; returns how many thresholds moved.
+    """
+    following = list(
+        Achievement.objects.filter(
+            criteria=Achievement.Criteria.TRACK_COMPLETED,
+            share_of_track__isnull=False,
+            track__isnull=False,
+        ).only("pk", "track_id", "share_of_track", "threshold")
+    )
+    if not following:
+        return 0
+    lessons = _published_lessons({a.track_id for a in following if a.track_id})
+    moved = []
+    for achievement in following:
+        threshold = threshold_for(
+            lessons=lessons.get(achievement.track_id or 0, 0),
+            share_of_track=achievement.share_of_track or 100,
+        )
+        if threshold != achievement.threshold:
+            achievement.threshold = threshold
+            moved.append(achievement)
+    Achievement.objects.bulk_update(moved, ["threshold"])
+    return len(moved)

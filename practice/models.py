@@ -110,7 +110,7 @@ class Attempt(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
     )
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="attempts")
-    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="attempts")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="attempts")
     plan_index = models.PositiveIntegerField()
     response = models.TextField()
     interpreted_as = models.TextField(blank=True)
@@ -164,7 +164,7 @@ class ExerciseProgress(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_progress"
     )
-    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="progress")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="progress")
     attempts = models.PositiveIntegerField(default=0)
     correct = models.PositiveIntegerField(default=0)
     current_streak = models.PositiveIntegerField(default=0)
@@ -205,7 +205,7 @@ class LessonProgress(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
     )
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="progress")
     unlocked_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     times_completed = models.PositiveIntegerField(default=0)
@@ -224,7 +224,7 @@ class UnitProgress(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_progress"
     )
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="progress")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="progress")
     attempts = models.PositiveIntegerField(default=0)
     correct = models.PositiveIntegerField(default=0)
     # Sum of the learner's mastery over the unit's exercises, kept by adding each answer's change.
@@ -249,7 +249,7 @@ class TrackProgress(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="track_progress"
     )
-    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="progress")
+    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="progress")
     attempts = models.PositiveIntegerField(default=0)
     correct = models.PositiveIntegerField(default=0)
     xp = models.PositiveIntegerField(default=0)
@@ -273,7 +273,7 @@ class SkillRating(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skill_ratings"
     )
-    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="skill_ratings")
+    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="skill_ratings")
     rating = models.FloatField(default=1000.0)
     answers = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
