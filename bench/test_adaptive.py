@@ -170,8 +170,8 @@ def test_adaptive_plans_hit_the_target_success_rate_and_fixed_plans_do_not(
     with capsys.disabled():
         print(
             f"\nAdaptive selection, {2 * LEARNERS} simulated learners ({LEARNERS} per arm), "
-            f"{QUIZZES} quizzes of {QUESTIONS} (success counted after {WARM_UP}), target {TARGET_SUCCESS:.0%}, "
-            f"{elapsed:.1f} s"
+            f"{QUIZZES} quizzes of {QUESTIONS} (success counted after {WARM_UP}), "
+            f"target {TARGET_SUCCESS:.0%}, {elapsed:.1f} s"
         )
         print(f"{'true ability':>14} {'learners':>9} {'fixed':>8} {'adaptive':>9}")
         for band, count, fixed_rate, adaptive_rate in rows:
