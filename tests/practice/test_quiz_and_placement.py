@@ -209,3 +209,39 @@ def test_a_quiz_answer_after_the_question_time_is_up_counts_as_missed(learner):
 
     assert result.attempt.is_correct is False
     assert "Time ran out" in result.attempt.feedback
+
+
+def test_a_placement_quiz_starts_on_a_locked_track_where_a_plain_quiz_is_refused(
+    ada: APIClient, learner: User
+) -> None:
+    track, _ = _placement_track()
+    track.xp_to_unlock = 5000
+    track.save()
+
+    plain = ada.post("/api/v1/sessions", {"mode": "quiz", "track": track.pk})
+    placement = ada.post("/api/v1/sessions", {"mode": "quiz", "track": track.pk, "placement": True})
+
+    assert plain.status_code == 403
+    assert error_codes(plain) == [(None, "locked")]
+    assert placement.status_code == 201
+    assert placement.json()["total"] == 3 + 2 + 2
+    session = PracticeSession.objects.get(pk=placement.json()["id"])
+    assert session.config == {"placement": True, "scope": "track"}
+
+
+def test_a_unit_test_out_starts_on_any_unit_of_a_locked_track(
+    ada: APIClient, learner: User
+) -> None:
+    track, (_, _, l3, _) = _placement_track()
+    track.xp_to_unlock = 5000
+    track.save()
+
+    response = ada.post("/api/v1/sessions", {"mode": "quiz", "unit": l3.unit_id, "placement": True})
+
+    assert response.status_code == 201
+    session = PracticeSession.objects.get(pk=response.json()["id"])
+    assert (session.unit_id, session.track_id) == (l3.unit_id, track.pk)
+    assert session.config == {"placement": True, "scope": "unit"}
+    assert {item["exercise"] for item in session.plan} == set(
+        l3.exercises.values_list("pk", flat=True)
+    )
