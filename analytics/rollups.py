@@ -10,7 +10,7 @@ A learner's day is her own calendar day. Learners are grouped by time zone (ther
 distinct zones); for each zone the day is one `[start, end)` interval in UTC, and a handful of
 aggregate queries cover every learner of the zone at once. No Python loop runs over attempts.
 
-What the rollup does not recompute: `streak` is the snapshot taken when the day's goal was met
+What the rollup does not recompute: `streak` is the snapshot taken when a session completed
 and is kept as stored (a row the rollup creates takes the learner's current streak if that day
 is her last active day, else 0). A learner's zone is her zone now: after she moves, her past
 days are cut on her new clock, as the incremental path cut them on the old one.
@@ -33,7 +33,7 @@ from django.utils import timezone
 from accounts.models import User
 from curriculum.models import Exercise
 from gamification.models import Standing, XPEvent
-from practice.models import Attempt, PracticeSession
+from practice.models import Attempt, PracticeSession, active_ms_sum
 
 from .models import DailySummary
 from .services import MODE_COLUMNS
@@ -166,19 +166,20 @@ def _recompute(zone_day: ZoneDay) -> dict[int, dict[str, Any]]:
     """The day's numbers of every learner of the zone who did something, by user id.
 
     The definitions are those of `analytics.services.answer_recorded` and `session_completed`:
-    practice time is the sum of response times, a fact answer is new on the learner's first try
-    of that exercise, a mode outside `MODE_COLUMNS` counts as a lesson, and the goal is met by a
-    completed session.
+    practice time is active time (`practice.models.answer_active_ms`, summed), a fact answer is
+    new on the learner's first try of that exercise, a mode outside `MODE_COLUMNS` counts as a
+    lesson. The goal met is what the ledger says: the daily-goal XP of that date, paid when the
+    day's practice time reached the goal the learner had then (a goal changed later does not
+    rewrite her past days).
     """
     learners = Q(user__timezone=zone_day.zone)
     fact = Q(exercise__kind=Exercise.Kind.FACT)
     # Each mode's time in its column; a mode without a column of its own counts as a lesson.
     own_column = {mode: column for mode, column in MODE_COLUMNS.items() if column != "lesson_ms"}
     by_mode = {
-        column: Sum("response_ms", filter=Q(session__mode=mode), default=0)
-        for mode, column in own_column.items()
+        column: active_ms_sum(filter=Q(session__mode=mode)) for mode, column in own_column.items()
     }
-    by_mode["lesson_ms"] = Sum("response_ms", filter=~Q(session__mode__in=own_column), default=0)
+    by_mode["lesson_ms"] = active_ms_sum(filter=~Q(session__mode__in=own_column))
     answers = (
         Attempt.objects.filter(
             learners, created_at__gte=zone_day.start, created_at__lt=zone_day.end
@@ -187,7 +188,7 @@ def _recompute(zone_day: ZoneDay) -> dict[int, dict[str, Any]]:
         .annotate(
             questions=Count("pk"),
             correct=Count("pk", filter=Q(is_correct=True)),
-            practised_ms=Sum("response_ms", default=0),
+            practised_ms=active_ms_sum(),
             facts_reviewed=Count("pk", filter=fact & Q(attempt_number__gt=1)),
             new_facts=Count("pk", filter=fact & Q(attempt_number=1)),
             facts_mastered=Count("pk", filter=Q(newly_mastered=True)),
@@ -211,7 +212,17 @@ def _recompute(zone_day: ZoneDay) -> dict[int, dict[str, Any]]:
             learners, created_at__gte=zone_day.start, created_at__lt=zone_day.end
         )
         .values("user_id")
-        .annotate(xp=Sum("amount", default=0))
+        .annotate(
+            xp=Sum("amount", default=0),
+            daily_goal_met=Count(
+                "pk",
+                filter=Q(
+                    reason=XPEvent.Reason.DAILY_GOAL,
+                    source_type="day",
+                    source_id=int(zone_day.day.strftime("%Y%m%d")),
+                ),
+            ),
+        )
         .order_by()
     )
     days: dict[int, dict[str, Any]] = defaultdict(_empty)
@@ -220,5 +231,5 @@ def _recompute(zone_day: ZoneDay) -> dict[int, dict[str, Any]]:
             user_id = row.pop("user_id")
             days[user_id].update({name: int(value) for name, value in row.items()})
     for values in days.values():
-        values["daily_goal_met"] = values["sessions"] > 0
+        values["daily_goal_met"] = values["daily_goal_met"] > 0
     return dict(days)

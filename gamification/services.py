@@ -8,7 +8,7 @@ is a ledger row that can pay only once, and leaderboards are bumped after commit
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -16,6 +16,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from accounts.models import User
+from analytics import services as analytics
 from calcuingo.exceptions import ApplicationError
 
 from . import leaderboards
@@ -170,7 +171,11 @@ def session_completed(
     track_id: int | None,
     at: datetime | None = None,
 ) -> Outcome:
-    """A session ran to its end: lesson XP, the day's goal, the streak, achievements."""
+    """A session ran to its end: lesson XP, the streak day, achievements.
+
+    The daily goal is not paid here: it is met by minutes of practice, at the answer that adds
+    the last one (`daily_goal_reached`).
+    """
     when = at or timezone.now()
     outcome = Outcome()
     criteria: set[str] = set()
@@ -227,9 +232,11 @@ def session_completed(
 
 
 def _day_counted(*, user: User, standing: Standing, at: datetime) -> Outcome:
-    """The day's goal is met: daily-goal XP once per local day, and the streak moves on.
+    """A completed session counts the learner's local day for the streak, once.
 
-    The caller holds the standing row locked (read-modify-write of the streak).
+    The caller holds the standing row locked (read-modify-write of the streak). A milestone
+    reached pays its XP, recorded against the local date (the profile's streak calendar reads
+    these dates).
     """
     today = local_date(at, user.timezone)
     missed = None
@@ -261,17 +268,6 @@ def _day_counted(*, user: User, standing: Standing, at: datetime) -> Outcome:
         streak_freezes=streak.freezes,
     )
     outcome.streak_extended, outcome.freezes_used = True, streak.freezes_used
-    day_id = int(today.strftime("%Y%m%d"))
-    outcome.merge(
-        xp_award(
-            user=user,
-            amount=DAILY_GOAL_XP,
-            reason=Reason.DAILY_GOAL,
-            source_type="day",
-            source_id=day_id,
-            at=at,
-        )
-    )
     if streak.milestone:
         outcome.merge(
             xp_award(
@@ -279,11 +275,33 @@ def _day_counted(*, user: User, standing: Standing, at: datetime) -> Outcome:
                 amount=STREAK_MILESTONE_XP[streak.milestone],
                 reason=Reason.STREAK_MILESTONE,
                 source_type=f"streak{streak.milestone}",
-                source_id=day_id,
+                source_id=day_id_of(today),
                 at=at,
             )
         )
     return outcome
+
+
+def day_id_of(day: date) -> int:
+    """A local date as the ledger's source id of a day (20261201)."""
+    return int(day.strftime("%Y%m%d"))
+
+
+def daily_goal_reached(*, user: User, day: date, at: datetime | None = None) -> Outcome:
+    """The day's practice time reached the learner's goal: its XP, once per local day.
+
+    Called in the transaction of the answer that added the goal's last minute
+    (`analytics.services.answer_recorded` tells which one); a second call for the same day
+    pays nothing.
+    """
+    return xp_award(
+        user=user,
+        amount=DAILY_GOAL_XP,
+        reason=Reason.DAILY_GOAL,
+        source_type="day",
+        source_id=day_id_of(day),
+        at=at,
+    )
 
 
 def _value_for(achievement: Achievement, standing: Standing, track_lessons: dict[int, int]) -> int:
@@ -343,6 +361,9 @@ def achievements_check(*, user: User, criteria: set[str], track_id: int | None =
         except IntegrityError:
             continue
         outcome.achievements.append(achievement)
+        analytics.achievement_earned(
+            user=user, achievement_id=achievement.pk, code=achievement.code
+        )
         if achievement.unlocks_avatar is not None:
             UserAvatar.objects.get_or_create(user=user, avatar=achievement.unlocks_avatar)
         if achievement.grants_streak_freeze:

@@ -1,8 +1,10 @@
 """Daily streaks on the learner's own calendar: pure code.
 
-A day counts when the learner meets the day's goal (a completed lesson or session) on her local
-date. A streak freeze covers one missed day; at most two are held. Dates, not instants, are
-compared, so daylight-saving changes cannot break or double a day.
+A day counts when the learner completes a session (a lesson run to its end, a review, a drill or a
+quiz with at least one answer) on her local date; the daily goal in minutes is separate and pays
+its own XP (`gamification.services.daily_goal_reached`). A streak freeze covers one missed day;
+at most two are held. Dates, not instants, are compared, so daylight-saving changes cannot break
+or double a day.
 
 Moving between time zones, the learner keeps the calendar she sees:
 - a date counts once: moving west she may see "today" again (or even "yesterday"), and a date
@@ -50,7 +52,7 @@ def days_missed(
     now: datetime,
     time_zone: str,
 ) -> int:
-    """Local dates the learner lived through without meeting her goal, since her last counted day.
+    """Local dates the learner lived through without a counted day, since her last counted day.
 
     `last_active_date` is a date of `last_active_timezone`'s calendar, counted at
     `last_active_at`; `now` is read in `time_zone`, her zone today. Today is not missed yet.
@@ -75,7 +77,7 @@ def advance(
     today: date,
     missed: int | None = None,
 ) -> Streak:
-    """The streak after the goal is met on `today` (the learner's local date).
+    """The streak after a session is completed on `today` (the learner's local date).
 
     `missed` is how many days went by unpractised (`days_missed`); by default the dates
     between the last counted day and today. Freezes cover missed days, one each, and do not

@@ -6,10 +6,26 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from curriculum.models import Exercise, Lesson, Track, Unit
+
+# Active time, defined once: an answer counts its response time, up to five minutes (a question
+# left on screen while the learner is away is not practice). The day's practice time, the daily
+# goal, the session's active time and the nightly rollup all add up exactly this.
+ACTIVE_MS_PER_ANSWER_MAX = 5 * 60_000
+
+
+def answer_active_ms(response_ms: int) -> int:
+    """The active time one answer adds to its session and to the learner's day."""
+    return max(0, min(int(response_ms), ACTIVE_MS_PER_ANSWER_MAX))
+
+
+def active_ms_sum(*, filter: Q | None = None) -> Sum:
+    """`answer_active_ms` summed over attempts in SQL (the rollup's definition of the same)."""
+    return Sum(Least("response_ms", Value(ACTIVE_MS_PER_ANSWER_MAX)), filter=filter, default=0)
 
 
 class FluencyLevel(models.TextChoices):
@@ -62,6 +78,9 @@ class PracticeSession(models.Model):
     answered = models.PositiveIntegerField(default=0)
     correct = models.PositiveIntegerField(default=0)
     total_response_ms = models.PositiveBigIntegerField(default=0)
+    active_ms = models.PositiveBigIntegerField(
+        default=0, help_text="Active time: the answers' `answer_active_ms`, summed."
+    )
     hints_used = models.PositiveIntegerField(default=0)
     xp_earned = models.PositiveIntegerField(default=0)
     mastery_gained = models.FloatField(default=0.0)
@@ -182,6 +201,8 @@ class ExerciseProgress(models.Model):
     card = models.JSONField(default=dict, help_text="The FSRS card (py-fsrs Card.to_dict()).")
     due_at = models.DateTimeField(null=True, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # A fact is newly mastered once per learner: slipping and mastering it again counts nothing.
+    first_mastered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

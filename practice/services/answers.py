@@ -34,6 +34,7 @@ from ..models import (
     SkillRating,
     TrackProgress,
     UnitProgress,
+    answer_active_ms,
 )
 from ..scheduling import rating_for, review
 from .progress import unit_check_completion
@@ -187,12 +188,17 @@ def answer_submit(
         user=user, exercise=exercise
     )
     mastery_before = progress.mastery
-    was_mastered = progress.fluency_level == "mastered"
     # Judged before the attempt is written, so that the row says whether it mastered the fact.
+    # Once per learner and fact: mastering it again after a slip is not newly mastering it.
     assessed = assess(
         push_recent(progress.recent, correct=verdict.correct, ms=response_ms), timed=timed
     )
-    newly_mastered = timed and not was_mastered and assessed.fluency_level == "mastered"
+    newly_mastered = (
+        timed and progress.first_mastered_at is None and assessed.fluency_level == "mastered"
+    )
+    if newly_mastered:
+        progress.first_mastered_at = now  # saved with the rest of the row below
+    active_ms = answer_active_ms(response_ms)
     xp = answer_xp(
         correct=verdict.correct,
         score=verdict.score,
@@ -242,6 +248,7 @@ def answer_submit(
     session.answered += 1
     session.correct += int(verdict.correct)
     session.total_response_ms += response_ms
+    session.active_ms += active_ms
     session.hints_used += hints_used
     session.xp_earned += xp
     session.mastery_gained += progress.mastery - mastery_before
@@ -259,6 +266,7 @@ def answer_submit(
             "answered",
             "correct",
             "total_response_ms",
+            "active_ms",
             "hints_used",
             "xp_earned",
             "mastery_gained",
@@ -291,14 +299,16 @@ def answer_submit(
         fact_mastered=newly_mastered,
         track_id=unit.track_id,
     )
-    # 7. What happened: the day's summary and a learning event.
-    analytics.answer_recorded(
+    # 7. What happened: the day's summary and a learning event; the daily goal, when this
+    # answer adds its last minute (read from the summary row the answer updates anyway).
+    day = analytics.answer_recorded(
         user=user,
         attempt_id=attempt.pk,
         exercise_id=exercise.pk,
         mode=session.mode,
         correct=verdict.correct,
         response_ms=response_ms,
+        active_ms=active_ms,
         is_fact=timed,
         first_try_of_exercise=attempt.attempt_number == 1,
         newly_mastered=newly_mastered,
@@ -306,6 +316,10 @@ def answer_submit(
         input_method=input_method,
         at=now,
     )
+    if day.goal_reached:
+        goal_reward = gamification.daily_goal_reached(user=user, day=day.day, at=now)
+        analytics.goal_xp_add(user=user, day=day.day, xp=goal_reward.xp)
+        reward.merge(goal_reward)
 
     if session.position >= len(session.plan):
         finish_locked(session)
@@ -419,4 +433,11 @@ def hint_request(*, session: PracticeSession, exercise_id: int) -> Hint:
     plan[session.position] = {**item, "hints": used + 1}
     session.plan = plan
     session.save(update_fields=["plan"])
+    analytics.hint_requested(
+        user_id=session.user_id,
+        session_id=session.pk,
+        exercise_id=exercise_id,
+        hint_number=used + 1,
+        at=timezone.now(),
+    )
     return hint

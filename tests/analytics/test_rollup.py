@@ -16,12 +16,12 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 from rest_framework.test import APIClient
 
-from accounts.models import User
+from accounts.models import LearnerProfile, User
 from analytics.models import DailySummary
 from analytics.rollups import COUNTED_FIELDS, local_midnight, rollup_day
 from curriculum.models import Exercise
 from gamification.models import Standing, XPEvent
-from practice.models import Attempt, PracticeSession
+from practice.models import ACTIVE_MS_PER_ANSWER_MAX, Attempt, PracticeSession
 from tests.accounts.factories import UserFactory
 from tests.curriculum.factories import LessonFactory
 from tests.practice.builders import answer_body, fact_exercise, fact_track, numeric_lesson
@@ -84,7 +84,8 @@ def _around_midnights(zone: str) -> Iterator[datetime]:
 
 
 def _history(learners: list[User]) -> None:
-    """Attempts in every mode, completed and open sessions and XP, around each local midnight."""
+    """Attempts in every mode, completed and open sessions and XP, around each local midnight;
+    some answers left open longer than active time counts; every other learner met her goal."""
     rng = random.Random(20250309)
     lesson = LessonFactory()
     numeric = numeric_lesson(unit=lesson.unit, exercises=2).exercises.all()
@@ -113,11 +114,20 @@ def _history(learners: list[User]) -> None:
                     exercise=exercise,
                     at=at,
                     correct=rng.random() < 0.7,
-                    response_ms=rng.randint(400, 9000),
+                    response_ms=rng.choice([rng.randint(400, 9000), 420_000]),
                     attempt_number=tries[exercise.pk],
                     newly_mastered=exercise.kind == Exercise.Kind.FACT and rng.random() < 0.2,
                 )
                 _xp(learner, rng.randint(1, 12), at)
+    for learner in learners[::2]:
+        XPEvent.objects.create(
+            user=learner,
+            amount=10,
+            reason=XPEvent.Reason.DAILY_GOAL,
+            source_type="day",
+            source_id=int(DAY.strftime("%Y%m%d")),
+            created_at=local_midnight(DAY, learner.timezone) + timedelta(hours=3),
+        )
 
 
 def _expected(learner: User, day: date) -> dict[str, Any]:
@@ -134,8 +144,9 @@ def _expected(learner: User, day: date) -> dict[str, Any]:
         is_fact = attempt.exercise.kind == Exercise.Kind.FACT
         values["questions"] += 1
         values["correct"] += attempt.is_correct
-        values["practised_ms"] += attempt.response_ms
-        values[f"{attempt.session.mode}_ms"] += attempt.response_ms
+        active_ms = min(attempt.response_ms, ACTIVE_MS_PER_ANSWER_MAX)
+        values["practised_ms"] += active_ms
+        values[f"{attempt.session.mode}_ms"] += active_ms
         values["new_facts"] += is_fact and attempt.attempt_number == 1
         values["facts_reviewed"] += is_fact and attempt.attempt_number > 1
         values["facts_mastered"] += attempt.newly_mastered
@@ -145,10 +156,13 @@ def _expected(learner: User, day: date) -> dict[str, Any]:
             user=learner, status=PracticeSession.Status.COMPLETED
         )
     )
-    values["xp"] = sum(
-        event.amount for event in XPEvent.objects.filter(user=learner) if on_day(event.created_at)
+    day_events = [e for e in XPEvent.objects.filter(user=learner) if on_day(e.created_at)]
+    values["xp"] = sum(event.amount for event in day_events)
+    # The goal met is the ledger's record of that date's daily goal, not a completed session.
+    values["daily_goal_met"] = any(
+        event.reason == XPEvent.Reason.DAILY_GOAL and event.source_id == int(day.strftime("%Y%m%d"))
+        for event in day_events
     )
-    values["daily_goal_met"] = values["sessions"] > 0
     return values
 
 
@@ -296,6 +310,7 @@ def test_the_rollup_agrees_with_what_the_practice_api_recorded(
     learner: User, client_for: Callable[[User], APIClient]
 ) -> None:
     User.objects.filter(pk=learner.pk).update(timezone="Asia/Kolkata")
+    LearnerProfile.objects.update_or_create(user=learner, defaults={"daily_goal_minutes": 5})
     learner.refresh_from_db()
     ada = client_for(learner)
 
@@ -321,8 +336,9 @@ def test_the_rollup_agrees_with_what_the_practice_api_recorded(
             answer(drill, right=n != 2, response_ms=900 + n * 100)
         assert ada.post(f"/api/v1/sessions/{drill}/finish", {}).status_code == 200
     quiz = start(mode="quiz", track=lesson.unit.track_id, size=2)
-    for right in (True, False):
-        answer(quiz, right=right, response_ms=2500)
+    # The second answer was left open for seven minutes: five count, and meet the goal.
+    for right, response_ms in ((True, 2500), (False, 420_000)):
+        answer(quiz, right=right, response_ms=response_ms)
     today = learner.local_now().date()
     incremental = DailySummary.objects.get(user=learner, date=today)
 
@@ -334,6 +350,8 @@ def test_the_rollup_agrees_with_what_the_practice_api_recorded(
     assert recomputed.new_facts == 2
     assert recomputed.facts_reviewed == 8
     assert recomputed.sessions == 4
+    assert recomputed.daily_goal_met
+    assert ACTIVE_MS_PER_ANSWER_MAX <= recomputed.practised_ms < 2 * ACTIVE_MS_PER_ANSWER_MAX
     assert min(recomputed.drill_ms, recomputed.quiz_ms, recomputed.lesson_ms) > 0
 
 

@@ -11,7 +11,9 @@ Sunday 1 November (09:00 UTC, PDT −7 → PST −8). Pacific/Auckland is on NZD
 Arithmetic shared by the three learners (the constants of `practice.services.answers` and
 `gamification.services`):
 - a right answer to an easy question (difficulty 2): 10 + 2 × (2 − 1) = 12 XP, every session;
-- the day's goal: 10 XP, once per local date that counts;
+- the day's goal: 10 XP, once per local date. Each learner's goal is one minute and each answer
+  takes one, so every practice day meets it (the goal is counted in minutes, the streak in
+  completed sessions: here the two fall on the same dates);
 - streak milestones: 3 days → 15 XP, 7 → 30, 14 → 50, 30 → 100 (again after a reset);
 - the two achievements of this test (the seeded ones are set aside, to keep the sums short):
   3 days in a row → 20 XP and a freeze, 7 days in a row → 40 XP and a freeze; each once.
@@ -27,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from accounts.models import User
+from accounts.models import LearnerProfile, User
 from accounts.services import user_update
 from curriculum.models import Track
 from gamification.models import Achievement, Standing, XPEvent
@@ -84,7 +86,7 @@ def practise(
                 session=session,
                 exercise_id=exercise.pk,
                 response=right_answer(exercise, seed),
-                response_ms=2500,
+                response_ms=60_000,
             )
         session.refresh_from_db()
         assert session.status == "completed"
@@ -94,7 +96,9 @@ def practise(
 
 
 def learner_in(zone: str, name: str) -> User:
-    return UserFactory(username=name, time_zone=zone)
+    learner = UserFactory(username=name, time_zone=zone)
+    LearnerProfile.objects.update_or_create(user=learner, defaults={"daily_goal_minutes": 1})
+    return learner
 
 
 def move_to(learner: User, zone: str) -> None:
