@@ -208,9 +208,35 @@ def answer(request: LearnerRequest, pk: int) -> HttpResponse:
             return _feedback(request, session, feedback)
         return _player(request, _player_context(session=session, user=user, notice=error.message))
     session = result.session
+    _tell_placement(request, session)
     feedback = presenters.feedback_present(session=session, attempt=result.attempt, result=result)
     unlocked = presenters.lessons_with_track([lesson.pk for lesson in result.unlocked])
     return _feedback(request, session, feedback, unlocked=unlocked)
+
+
+def _tell_placement(request: LearnerRequest, session: PracticeSession) -> None:
+    """When the answer ended a placement quiz or a test-out: what it placed, in a message that
+    the end screen (or, under htmx, the next page) shows; the end screen lists what opened."""
+    placed = getattr(session, "placed", None)
+    if placed is None:
+        return
+    if not placed.units:
+        messages.info(
+            request,
+            "Nothing was placed this time: a unit is placed when every question on it is "
+            "answered right. Practise its lessons, or try again later.",
+        )
+        return
+    names = ", ".join(unit.title for unit in placed.units)
+    if session.config.get("scope") == "unit":
+        done = f"You tested out of {names}: its lessons are complete"
+    else:
+        track, count = placed.units[0].track.title, len(placed.units)
+        units = f"{count} unit{'s' if count != 1 else ''}"
+        done = f"You placed into {track}: {units} complete ({names})"
+    opened = " and the track is open to you" if placed.track_opened else ""
+    paid = f" +{placed.xp} XP." if placed.xp else ""
+    messages.success(request, f"{done}{opened}.{paid}")
 
 
 def _attempt_for_key(*, session: PracticeSession, user: User, key: str) -> Any:

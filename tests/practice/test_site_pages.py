@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 from django.test.client import Client as BaseClient
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from curriculum import demo
@@ -25,9 +26,16 @@ from gamification.services import xp_award
 from practice import services
 from practice.models import Attempt, LessonProgress, PracticeSession
 from tests.accounts.factories import UserFactory
-from tests.curriculum.factories import ExerciseFactory, HintFactory, LessonFactory
+from tests.curriculum.factories import (
+    ExerciseFactory,
+    HintFactory,
+    LessonFactory,
+    TrackFactory,
+    UnitFactory,
+)
 
 from .builders import (
+    answer_current,
     current,
     fact_track,
     link_parent,
@@ -395,15 +403,6 @@ def test_a_locked_lesson_is_refused_with_a_message(
     assert not PracticeSession.objects.filter(user=learner).exists()
 
 
-def test_nothing_due_for_review_is_said_on_the_review_page(ada: Browser) -> None:
-    ada.get(reverse("practice:review"))
-
-    response = ada.post(START, {"mode": "review"})
-
-    assert response["Location"] == reverse("practice:review")
-    assert "Nothing is due for review right now." in text_of(ada.follow(response).content.decode())
-
-
 def test_pausing_resuming_and_quitting_a_lesson(
     ada: Browser, two_lessons: tuple[Lesson, Lesson]
 ) -> None:
@@ -609,3 +608,233 @@ def test_pages_take_a_bounded_number_of_queries_whatever_the_history(
             )
             played.refresh_from_db()
     visit_and_answer()
+
+
+# --- Placement and test-out, from the path --------------------------------------------------
+
+
+def press(browser: Browser, label: str) -> Any:
+    """Press the button so labelled on the last page: post its form as rendered, hidden fields
+    (and the button's own name and value) included."""
+    for form in re.findall(r"<form\b.*?</form>", browser.page, re.DOTALL):
+        button = re.search(r"<button\b([^>]*)>(.*?)</button>", form, re.DOTALL)
+        # "Start" and its visually hidden ": Lesson 3" read as one label.
+        if button is None or text_of(button.group(2)).replace(" :", ":") != label:
+            continue
+        action = html.unescape(re.search(r'action="([^"]*)"', form).group(1))  # type: ignore[union-attr]
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+        fields.pop("csrfmiddlewaretoken", None)
+        return browser.post(action, {k: html.unescape(v) for k, v in fields.items()})
+    raise AssertionError(f"no button {label!r} on the page")
+
+
+def derivatives() -> tuple[Track, list[Lesson]]:
+    """Derivatives, locked behind Limits (not done) and 1100 XP: two units of two lessons, each
+    of two numeric exercises."""
+    limits = TrackFactory(title="Limits")
+    track = TrackFactory(title="Derivatives", xp_to_unlock=1100)
+    track.prerequisites.add(limits)
+    lessons = []
+    for title in ("The power rule", "The chain rule"):
+        unit = UnitFactory(track=track, title=title)
+        lessons += [numeric_lesson(unit=unit, exercises=2), numeric_lesson(unit=unit, exercises=2)]
+    return track, lessons
+
+
+def play_to_the_end(browser: Browser, session: PracticeSession, *, miss_unit: int = 0) -> str:
+    """Answer every question on the pages, right except the first one of unit `miss_unit`;
+    returns the last page, the end screen."""
+    missed = False
+    page = browser.page
+    while True:
+        session.refresh_from_db()
+        if not session.is_open:
+            return page
+        exercise, _ = current(session)
+        wrong = exercise.lesson.unit_id == miss_unit and not missed
+        missed = missed or wrong
+        page = browser.answer(session, right=not wrong)
+        session.refresh_from_db()
+        if session.is_open:
+            browser.go_on(session)
+
+
+def test_every_track_locked_or_not_offers_a_placement_and_every_unit_a_test_out(
+    ada: Browser, two_lessons: tuple[Lesson, Lesson]
+) -> None:
+    track, lessons = derivatives()
+    open_track = two_lessons[0].unit.track
+
+    page = ada.get(PATH).content.decode()
+
+    for shown in (track, open_track):
+        card = track_cards(page)[shown.title]
+        assert f"Place into {shown.title}" in card
+        assert f'aria-describedby="track-{shown.pk}-placement-help"' in page
+    locked = track_cards(page)[track.title]
+    assert "Locked" in locked
+    assert "A placement quiz asks a few questions from each unit, even while the track is" in locked
+    assert "Every unit you answer without a mistake is marked complete" in locked
+    assert "Test out of The power rule" in locked
+    assert "Test out of The chain rule" in locked
+    assert "its lessons are marked complete, the next ones open" in locked
+    power_rule = lessons[0].unit
+    assert re.search(
+        rf'name="unit" value="{power_rule.pk}">\s*<input type="hidden" name="placement" value="1">',
+        page,
+    )
+
+
+def test_a_finished_track_or_unit_offers_no_placement(
+    ada: Browser, learner: User, two_lessons: tuple[Lesson, Lesson]
+) -> None:
+    track, lessons = derivatives()
+    for lesson in lessons[:2]:
+        LessonProgress.objects.create(user=learner, lesson=lesson, completed_at=timezone.now())
+
+    card = track_cards(ada.get(PATH).content.decode())[track.title]
+    assert "Test out of The power rule" not in card
+    assert "Test out of The chain rule" in card
+
+    for lesson in lessons[2:]:
+        LessonProgress.objects.create(user=learner, lesson=lesson, completed_at=timezone.now())
+    card = track_cards(ada.get(PATH).content.decode())[track.title]
+    assert "Place into" not in card
+    assert "Test out of" not in card
+
+
+def test_a_new_learner_places_into_a_locked_track_and_starts_what_it_opened(
+    ada: Browser, learner: User
+) -> None:
+    track, lessons = derivatives()
+    ada.get(PATH)
+
+    response = press(ada, f"Place into {track.title}")
+
+    session = PracticeSession.objects.get(user=learner)
+    assert response["Location"] == reverse("practice:session", args=[session.pk])
+    assert (session.mode, session.config["placement"], session.track_id) == ("quiz", True, track.pk)
+    ada.follow(response)
+    end = text_of(play_to_the_end(ada, session, miss_unit=lessons[2].unit_id))
+
+    assert "Quiz complete!" in end
+    assert (
+        f"You placed into {track.title}: 1 unit complete (The power rule) and the track is open "
+        "to you. +" in end
+    )
+    assert f"Unlocked 🔓 {lessons[2].title}" in end
+    assert {p.lesson_id for p in LessonProgress.objects.filter(completed_at__isnull=False)} == {
+        lessons[0].pk,
+        lessons[1].pk,
+    }
+
+    # From the end screen, she starts the lesson the placement opened.
+    response = press(ada, f"Start: {lessons[2].title}")
+    started = PracticeSession.objects.latest("pk")
+    assert (started.mode, started.lesson_id) == ("lesson", lessons[2].pk)
+    assert response["Location"] == reverse("practice:session", args=[started.pk])
+    card = track_cards(ada.get(PATH).content.decode())[track.title]
+    assert "Unlocked" in card
+    assert f"{lessons[0].title} ✓ Completed" in card
+    assert f"{lessons[2].title} Open Start" in card
+    assert "To unlock" not in card
+
+
+def test_a_unit_test_out_completes_the_unit_and_opens_the_next(ada: Browser, learner: User) -> None:
+    track, lessons = derivatives()
+    ada.get(PATH)
+
+    response = press(ada, "Test out of The power rule")
+    session = PracticeSession.objects.get(user=learner)
+    assert (session.unit_id, session.config["placement"]) == (lessons[0].unit_id, True)
+    ada.follow(response)
+    end = text_of(play_to_the_end(ada, session))
+
+    assert "You tested out of The power rule: its lessons are complete and the track is open" in end
+    assert f"Unlocked 🔓 {lessons[2].title}" in end
+    card = track_cards(ada.get(PATH).content.decode())[track.title]
+    assert "Test out of The power rule" not in card
+    assert "Test out of The chain rule" in card
+
+
+def test_a_placement_with_a_mistake_in_every_unit_says_nothing_was_placed(
+    ada: Browser, learner: User
+) -> None:
+    track, lessons = derivatives()
+    ada.get(PATH)
+    ada.follow(press(ada, "Test out of The power rule"))
+    session = PracticeSession.objects.get(user=learner)
+
+    end = text_of(play_to_the_end(ada, session, miss_unit=lessons[0].unit_id))
+
+    assert "Nothing was placed this time: a unit is placed when every question on it is" in end
+    assert not LessonProgress.objects.filter(completed_at__isnull=False).exists()
+    assert "Locked" in track_cards(ada.get(PATH).content.decode())[track.title]
+
+
+def test_a_plain_quiz_on_a_locked_track_is_still_refused(ada: Browser, learner: User) -> None:
+    track, lessons = derivatives()
+    ada.get(PATH)
+
+    for target in ({"track": str(track.pk)}, {"unit": str(lessons[0].unit_id)}):
+        response = ada.post(START, {"mode": "quiz", **target})
+        assert "This track is still locked." in text_of(ada.follow(response).content.decode())
+    assert not PracticeSession.objects.filter(user=learner).exists()
+
+
+def test_only_a_quiz_places(ada: Browser, learner: User) -> None:
+    _, lessons = derivatives()
+    ada.get(PATH)
+
+    response = ada.post(START, {"mode": "lesson", "lesson": str(lessons[0].pk), "placement": "1"})
+
+    page = text_of(ada.follow(response).content.decode())
+    assert "Only a quiz can place you on the path." in page
+    assert not PracticeSession.objects.filter(user=learner).exists()
+
+
+# --- Practising mistakes and weak skills -----------------------------------------------------
+
+
+def test_a_new_learner_is_told_why_there_is_nothing_to_review(ada: Browser) -> None:
+    page = ada.get(reverse("practice:review")).content.decode()
+
+    words = text_of(page)
+    assert "Nothing is due for review right now." in words
+    assert "There is nothing here yet, because you have not answered any questions." in words
+    assert "Practise mistakes and weak skills" not in words
+    assert 'name="mode"' not in page
+
+
+def test_with_nothing_due_she_practises_her_mistakes_from_review(
+    ada: Browser, learner: User, two_lessons: tuple[Lesson, Lesson]
+) -> None:
+    first, _ = two_lessons
+    played = services.session_start(user=learner, mode="lesson", lesson=first)
+    missed, _ = current(played)
+    answer_current(learner, played, right=False)
+    services.session_finish(session=played, abandon=True)
+    assert "Practise mistakes and weak skills" in text_of(ada.get(PATH).content.decode())
+    page = text_of(ada.get(reverse("practice:review")).content.decode())
+    assert "Nothing is due for review right now." in page
+    assert "Mistakes and weak skills Practise anyway" in page
+
+    response = press(ada, "Practise mistakes and weak skills")
+
+    session = PracticeSession.objects.latest("pk")
+    assert (session.mode, session.config["focus"]) == ("review", "mistakes")
+    assert response["Location"] == reverse("practice:session", args=[session.pk])
+    ada.follow(response)
+    assert ada.field("exercise") == str(missed.pk), "her latest mistake comes first"
+
+
+def test_nothing_due_for_review_is_said_on_the_review_page(ada: Browser) -> None:
+    """A new learner who starts a review anyway (an old page, a bookmark) is told why not."""
+    ada.get(reverse("practice:review"))
+
+    response = ada.post(START, {"mode": "review"})
+
+    assert response["Location"] == reverse("practice:review")
+    page = text_of(ada.follow(response).content.decode())
+    assert "Nothing to review yet" in page
+    assert "you have not answered any questions" in page

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import LearnerProfile, User
 from analytics.models import DailySummary
-from curriculum.models import Lesson, Track
+from curriculum.models import Exercise, Lesson, Track
 from gamification.models import Standing
 from practice import path, selectors
 from practice.models import ExerciseProgress, LessonProgress, TrackProgress, UnitProgress
@@ -289,3 +289,54 @@ def test_each_path_page_takes_the_same_number_of_queries_whatever_the_curriculum
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("practised", [0, 30])
+def test_the_review_page_takes_the_same_queries_when_nothing_is_due(
+    learner: User, django_assert_num_queries: Any, practised: int
+) -> None:
+    """Nothing due: a new learner is told why, one with answers offered her mistakes."""
+    track = make_track("Basics", units=3, lessons=5)  # 30 exercises
+    for exercise in list(Exercise.objects.filter(lesson__unit__track=track))[:practised]:
+        ExerciseProgress.objects.create(
+            user=learner, exercise=exercise, attempts=2, correct=1, due_at=None
+        )
+    client = signed_in(learner)
+
+    # The session, the user, her profile + standing + avatar, today's summary, reviews due and
+    # practised.
+    with django_assert_num_queries(5):
+        response = client.get(reverse("practice:review"))
+
+    page = text_of(response.content.decode())
+    assert ("Practise mistakes and weak skills" in page) == bool(practised)
+    assert ("you have not answered any questions" in page) == (not practised)
+
+
+def test_the_path_offers_practising_mistakes_when_nothing_is_due(learner: User) -> None:
+    track = make_track("Basics")
+    exercise = Exercise.objects.filter(lesson__unit__track=track).first()
+    client = signed_in(learner)
+    assert "Practise mistakes" not in text_of(section(client.get(PATH).content.decode(), "review"))
+
+    ExerciseProgress.objects.create(user=learner, exercise=exercise, attempts=1, correct=0)
+
+    review = text_of(section(client.get(PATH).content.decode(), "review"))
+    assert "Nothing is due for review right now." in review
+    assert "Practise mistakes and weak skills" in review
+
+
+def test_a_track_placed_into_is_open_on_the_path_as_the_rule_says(learner: User) -> None:
+    basics = make_track("Basics")
+    calculus = make_track("Calculus", xp_to_unlock=300)
+    calculus.prerequisites.add(basics)
+    TrackProgress.objects.create(user=learner, track=calculus, unlocked_at=timezone.now())
+
+    view = path.path_of(learner=learner, viewer=learner)
+
+    rows = {row.track.title: row for row in view.tracks}
+    assert rows["Calculus"].unlocked is selectors.track_is_unlocked(user=learner, track=calculus)
+    assert rows["Calculus"].unlocked
+    assert rows["Calculus"].lessons[0].unlocked
+    page = text_of(signed_in(learner).get(PATH).content.decode())
+    assert "To unlock" not in page
