@@ -17,6 +17,7 @@ from analytics.models import DailySummary
 from practice.models import PracticeSession, UnitProgress
 from practice.services import session_finish
 from tests.accounts.factories import UserFactory
+from tests.curriculum.factories import UnitFactory
 from tests.practice.builders import (
     answer_current,
     fact_track,
@@ -187,6 +188,28 @@ def test_the_dashboard_needs_a_signed_in_user() -> None:
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_mastery_by_track_weighs_each_unit_by_its_exercises_as_the_progress_api_does(
+    learner: User, parent: User, client_for: Any
+) -> None:
+    link_parent(parent=parent, learner=learner)
+    small = numeric_lesson(exercises=2)  # a unit of 2 exercises, all mastered
+    track = small.unit.track
+    large = numeric_lesson(unit=UnitFactory(track=track), exercises=8)  # a quarter of 8
+    numeric_lesson(unit=UnitFactory(track=track), exercises=10)  # not begun
+    session = quiz_over(learner, list(small.exercises.all()))
+    answer_current(learner, session)
+    UnitProgress.objects.filter(user=learner, unit=small.unit).update(mastery_sum=2.0)
+    UnitProgress.objects.update_or_create(
+        user=learner, unit=large.unit, defaults={"mastery_sum": 2.0}
+    )
+
+    page = signed_in(parent).get(CHILDREN).content.decode()
+    api = client_for(parent).get(f"/api/v1/progress/tracks/{track.pk}", {"learner": learner.pk})
+
+    assert api.json()["mastery"] == 20  # (2 + 2 + 0) of 20 exercises
+    assert f"{track.title} 1 100 % 20 %" in child_section(page, learner)
 
 
 # --- Queries ---------------------------------------------------------------------------------
