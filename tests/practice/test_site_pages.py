@@ -538,78 +538,6 @@ def test_a_parent_follows_her_linked_childs_path_and_no_one_elses(
     assert grace.get(grid, data={"learner": stranger.pk}).status_code == 404
 
 
-# --- The demo content, and how many queries pages take -------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo_content(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock():
-        demo.load()
-    yield
-    with django_db_blocker.unblock():
-        Track.objects.filter(slug__in=[track.slug for track in demo.TRACKS]).delete()
-
-
-def test_the_demo_path_opens_the_first_track_and_says_what_the_others_need(
-    demo_content: None, ada: Browser
-) -> None:
-    cards = track_cards(ada.get(PATH).content.decode())
-
-    assert list(cards)[:6] == [f"{spec.icon} {spec.title}" for spec in demo.TRACKS]
-    additions, times, *_, antiderivatives = list(cards.values())[:6]
-    assert "Unlocked" in additions
-    assert "Adding 0 Open Start" in additions
-    assert "Drill (60 s)" in additions
-    assert "Mastery grid" in additions
-    assert "Locked" in times
-    assert (
-        "To unlock: complete Addition & subtraction facts 0–12 and reach 150 XP (150 XP to go)."
-        in times
-    )
-    assert "reach 1400 XP" in antiderivatives
-    assert "Start" not in antiderivatives
-
-
-def test_pages_take_a_bounded_number_of_queries_whatever_the_history(
-    demo_content: None, ada: Browser, learner: User, django_assert_max_num_queries: Any
-) -> None:
-    """The path costs a few queries per track (its overview), the player a handful, an answer
-    the service's constant; none of them grows with the learner's history."""
-    lesson = Lesson.objects.get(
-        unit__track__slug="addition-subtraction-facts", unit__order=1, order=1
-    )
-    path_queries = 12 + 9 * Track.objects.count()
-
-    def visit_and_answer() -> None:
-        with django_assert_max_num_queries(path_queries):
-            assert ada.get(PATH).status_code == 200
-        session = ada.start("lesson", lesson=lesson.pk)
-        with django_assert_max_num_queries(10):
-            ada.go_on(session)
-        with django_assert_max_num_queries(60):
-            ada.answer(session, right=False)
-        with django_assert_max_num_queries(10):
-            ada.go_on(session)
-        with django_assert_max_num_queries(60):
-            ada.answer(session, **HTMX)
-
-    visit_and_answer()
-    # Some history: the lesson played to its end, twice, then the same pages again.
-    for _ in range(2):
-        played = services.session_start(user=learner, mode="lesson", lesson=lesson)
-        while played.is_open:
-            exercise, seed = current(played)
-            services.answer_submit(
-                user=learner,
-                session=played,
-                exercise_id=exercise.pk,
-                response=right_answer(exercise, seed),
-                response_ms=1200,
-            )
-            played.refresh_from_db()
-    visit_and_answer()
-
-
 # --- Placement and test-out, from the path --------------------------------------------------
 
 
@@ -631,8 +559,8 @@ def press(browser: Browser, label: str) -> Any:
 def derivatives() -> tuple[Track, list[Lesson]]:
     """Derivatives, locked behind Limits (not done) and 1100 XP: two units of two lessons, each
     of two numeric exercises."""
-    limits = TrackFactory(title="Limits")
-    track = TrackFactory(title="Derivatives", xp_to_unlock=1100)
+    limits = TrackFactory(title="Limits", slug="limits-first")
+    track = TrackFactory(title="Derivatives", slug="derivatives-next", xp_to_unlock=1100)
     track.prerequisites.add(limits)
     lessons = []
     for title in ("The power rule", "The chain rule"):
@@ -838,3 +766,75 @@ def test_nothing_due_for_review_is_said_on_the_review_page(ada: Browser) -> None
     page = text_of(ada.follow(response).content.decode())
     assert "Nothing to review yet" in page
     assert "you have not answered any questions" in page
+
+
+# --- The demo content, and how many queries pages take -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_content(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock():
+        demo.load()
+    yield
+    with django_db_blocker.unblock():
+        Track.objects.filter(slug__in=[track.slug for track in demo.TRACKS]).delete()
+
+
+def test_the_demo_path_opens_the_first_track_and_says_what_the_others_need(
+    demo_content: None, ada: Browser
+) -> None:
+    cards = track_cards(ada.get(PATH).content.decode())
+
+    assert list(cards)[:6] == [f"{spec.icon} {spec.title}" for spec in demo.TRACKS]
+    additions, times, *_, antiderivatives = list(cards.values())[:6]
+    assert "Unlocked" in additions
+    assert "Adding 0 Open Start" in additions
+    assert "Drill (60 s)" in additions
+    assert "Mastery grid" in additions
+    assert "Locked" in times
+    assert (
+        "To unlock: complete Addition & subtraction facts 0–12 and reach 150 XP (150 XP to go)."
+        in times
+    )
+    assert "reach 1400 XP" in antiderivatives
+    assert "Start" not in antiderivatives
+
+
+def test_pages_take_a_bounded_number_of_queries_whatever_the_history(
+    demo_content: None, ada: Browser, learner: User, django_assert_max_num_queries: Any
+) -> None:
+    """The path costs a few queries per track (its overview), the player a handful, an answer
+    the service's constant; none of them grows with the learner's history."""
+    lesson = Lesson.objects.get(
+        unit__track__slug="addition-subtraction-facts", unit__order=1, order=1
+    )
+    path_queries = 12 + 9 * Track.objects.count()
+
+    def visit_and_answer() -> None:
+        with django_assert_max_num_queries(path_queries):
+            assert ada.get(PATH).status_code == 200
+        session = ada.start("lesson", lesson=lesson.pk)
+        with django_assert_max_num_queries(10):
+            ada.go_on(session)
+        with django_assert_max_num_queries(60):
+            ada.answer(session, right=False)
+        with django_assert_max_num_queries(10):
+            ada.go_on(session)
+        with django_assert_max_num_queries(60):
+            ada.answer(session, **HTMX)
+
+    visit_and_answer()
+    # Some history: the lesson played to its end, twice, then the same pages again.
+    for _ in range(2):
+        played = services.session_start(user=learner, mode="lesson", lesson=lesson)
+        while played.is_open:
+            exercise, seed = current(played)
+            services.answer_submit(
+                user=learner,
+                session=played,
+                exercise_id=exercise.pk,
+                response=right_answer(exercise, seed),
+                response_ms=1200,
+            )
+            played.refresh_from_db()
+    visit_and_answer()
