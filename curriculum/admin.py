@@ -113,7 +113,13 @@ class PublishActionsMixin:
     def _set_status(self, request: HttpRequest, queryset: QuerySet[Any], status: str) -> None:
         changed = services.content_status_set(queryset=queryset, status=status, by=_author(request))
         verb = STATUS_VERBS[Status(status)]
-        self.message_user(request, f"{verb} {changed} of {queryset.count()} selected.")  # type: ignore[attr-defined]
+        message = f"{verb} {changed} of {queryset.count()} selected."
+        if status == Status.ARCHIVED:
+            message += (
+                " Learners no longer see them (path, sessions, API); every answer and statistic "
+                "is kept, and “Publish” brings them back."
+            )
+        self.message_user(request, message)  # type: ignore[attr-defined]
         if queryset.model is Track and status == Status.PUBLISHED:
             for track in queryset.filter(status=Status.PUBLISHED, achievements__isnull=True):
                 _completion_achievement_create(self, request, track)

@@ -216,7 +216,7 @@ def test_archiving_hides_the_lesson_from_the_learner_everywhere_and_keeps_every_
         url, {"action": "archive", "_selected_action": [str(answered.pk)]}, follow=True
     )
 
-    assert "Archived 1 of 1 selected." in _page(response)
+    assert "Archived 1 of 1 selected. Learners no longer see them" in _page(response)
     answered.refresh_from_db()
     assert answered.status == Status.ARCHIVED
     assert not lessons_visible_to(user=learner).filter(pk=answered.pk).exists()
