@@ -28,7 +28,13 @@ class SessionStartSerializer(serializers.Serializer[Any]):
         required=False, min_value=10, max_value=3600, help_text="Drill length."
     )
     per_question_seconds = serializers.IntegerField(required=False, min_value=5, max_value=3600)
-    placement = serializers.BooleanField(default=False, help_text="A quiz that places the learner.")
+    placement = serializers.BooleanField(
+        default=False,
+        help_text="A quiz that places the learner, on any published track, locked or not: with a "
+        "`track`, a placement quiz over its units; with a `unit`, that unit's test-out. Each unit "
+        "answered without a mistake (two questions at least) is marked complete, what follows "
+        "opens, and the placement pays a small fixed XP once.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         needs = {"lesson": ["lesson"], "drill": ["track"], "quiz": ["track", "unit"]}
@@ -37,6 +43,8 @@ class SessionStartSerializer(serializers.Serializer[Any]):
             raise serializers.ValidationError(
                 {wanted[0]: [f"A {attrs['mode']} session needs a {' or a '.join(wanted)}."]}
             )
+        if attrs.get("placement") and attrs["mode"] != PracticeSession.Mode.QUIZ:
+            raise serializers.ValidationError({"placement": ["Only a quiz can place you."]})
         return attrs
 
 

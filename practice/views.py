@@ -355,6 +355,7 @@ def finish(request: LearnerRequest, pk: int) -> HttpResponse:
     except ApplicationError as error:
         session.refresh_from_db()
         return _player(request, _player_context(session=session, user=user, notice=error.message))
+    _tell_placement(request, session)
     unlocked = presenters.lessons_with_track([x.pk for x in getattr(session, "unlocked", [])])
     session = _session(request, pk)
     return _player(request, _player_context(session=session, user=user, unlocked=unlocked))

@@ -270,3 +270,6 @@ def test_starting_a_session_is_still_documented_and_works(ada: APIClient) -> Non
     assert response.json()["current"] is not None
     operation = _openapi()["paths"][SESSIONS]["post"]
     assert {"201", "400", "403"} <= set(operation["responses"])
+    refused = ada.post(SESSIONS, {"mode": "lesson", "lesson": lesson.pk, "placement": True})
+    assert refused.status_code == 400
+    assert error_codes(refused) == [("placement", "invalid")]
