@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from accounts.models import LearnerProfile, User
 from analytics.models import DailySummary
@@ -340,3 +341,7 @@ def test_a_track_placed_into_is_open_on_the_path_as_the_rule_says(learner: User)
     assert rows["Calculus"].lessons[0].unlocked
     page = text_of(signed_in(learner).get(PATH).content.decode())
     assert "To unlock" not in page
+    api = APIClient()
+    api.force_authenticate(learner)
+    listed = {row["title"]: row["unlocked"] for row in api.get("/api/v1/progress/tracks").json()}
+    assert listed == {"Basics": True, "Calculus": True}
