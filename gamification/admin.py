@@ -29,7 +29,7 @@ from accounts.models import User
 from curriculum.models import Track
 
 from . import services
-from .models import Achievement, Avatar, Standing, UserAchievement, XPEvent
+from .models import Achievement, Avatar, Standing, UserAchievement, UserAvatar, XPEvent
 from .seeds import category_for_subject, unused_value
 
 EARNED_KEPT = (
@@ -164,6 +164,30 @@ class AvatarAdmin(admin.ModelAdmin[Avatar]):
     @admin.display(description="Owners", ordering="owner_count")
     def owners(self, avatar: Any) -> int:
         return int(avatar.owner_count)
+
+    def get_deleted_objects(
+        self, objs: Sequence[Avatar] | QuerySet[Avatar], request: HttpRequest
+    ) -> tuple[list[str], dict[str, int], set[str], list[str]]:
+        """An avatar learners have unlocked is refused on the "cannot delete" page, in words."""
+        owners = dict(
+            UserAvatar.objects.filter(avatar_id__in=[a.pk for a in objs])
+            .order_by()
+            .values("avatar_id")
+            .annotate(count=Count("pk"))
+            .values_list("avatar_id", "count")
+        )
+        kept = [
+            f"“{a.name}” has been unlocked by {owners[a.pk]} learner(s): it is theirs, so it "
+            "cannot be deleted."
+            for a in objs
+            if a.pk in owners
+        ]
+        if kept:
+            return [], {}, set(), kept
+        deleted: tuple[list[str], dict[str, int], set[str], list[str]] = (
+            super().get_deleted_objects(objs, request)
+        )
+        return deleted
 
 
 @admin.register(Achievement)

@@ -223,7 +223,8 @@ class UserAvatar(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="avatars"
     )
-    avatar = models.ForeignKey(Avatar, on_delete=models.CASCADE, related_name="owners")
+    # PROTECT: an avatar a learner unlocked is hers; it is never deleted from under her.
+    avatar = models.ForeignKey(Avatar, on_delete=models.PROTECT, related_name="owners")
     unlocked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -264,3 +264,15 @@ def test_the_seeded_track_achievements_follow_their_tracks_as_the_authors_do() -
     assert (halfway.share_of_track, halfway.threshold) == (50, 2)
     assert (whole.share_of_track, whole.threshold) == (100, 4)
     assert Lesson.objects.filter(unit=unit, status=Status.PUBLISHED).count() == 4
+
+
+def test_an_avatar_a_learner_unlocked_cannot_be_deleted(author_client: Any, learner: User) -> None:
+    avatar = Avatar.objects.get(code="sum-squid")
+    UserAvatar.objects.create(user=learner, avatar=avatar)
+    url = reverse("admin:gamification_avatar_delete", args=[avatar.pk])
+
+    response = author_client.post(url, {"post": "yes"})
+
+    assert response.status_code == 200
+    assert "“Sum Squid” has been unlocked by 1 learner(s)" in _page(response)
+    assert UserAvatar.objects.filter(user=learner, avatar=avatar).exists()
