@@ -530,12 +530,11 @@ def _xp_events(session: PracticeSession, attempt_ids: list[int]) -> list[dict[st
     )
     until = session.ended_at or session.started_at
     if session.status == PracticeSession.Status.COMPLETED and session.ended_at is not None:
-        wanted |= Q(
-            created_at=session.ended_at,
-            reason__in=[Reason.LESSON_COMPLETE, Reason.DAILY_GOAL, Reason.STREAK_MILESTONE],
-        )
+        wanted |= Q(created_at=session.ended_at, reason=Reason.LESSON_COMPLETE)
+    # The daily goal is paid by the answer that reaches it, a streak milestone at the session's
+    # end, achievements by either: all of them within the session's time.
     wanted |= Q(
-        reason=Reason.ACHIEVEMENT,
+        reason__in=[Reason.DAILY_GOAL, Reason.STREAK_MILESTONE, Reason.ACHIEVEMENT],
         created_at__gte=session.started_at,
         created_at__lte=until + ACHIEVEMENT_MARGIN,
     )

@@ -39,6 +39,7 @@ class Player:
         self.client.force_login(user)
         self.session = session
         self.page = ""
+        self.response_ms = 2500  # how long she takes over each answer
 
     @property
     def url(self) -> str:
@@ -62,7 +63,7 @@ class Player:
             "response": response,
             "idempotency_key": self.field("idempotency_key"),
             "shown_at": self.field("shown_at"),
-            "response_ms": "2500",
+            "response_ms": str(self.response_ms),
             "input_method": self.field("input_method"),
         }
 
@@ -438,8 +439,10 @@ def test_a_number_question_gets_the_digits_keypad_and_a_text_question_none(learn
 def test_the_end_screen_itemises_the_xp_and_the_items_sum_to_what_the_ledger_gained(
     learner: User,
 ) -> None:
+    LearnerProfile.objects.update_or_create(user=learner, defaults={"daily_goal_minutes": 1})
     lesson = numeric_lesson(exercises=3)
     player = Player(learner, lesson_session(learner, lesson))
+    player.response_ms = 20_000  # four answers of 20 s: a minute's goal is met on the way
     before = ledger_total(learner)
     player.open()
     player.answer_right()
