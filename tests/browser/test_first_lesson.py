@@ -99,7 +99,8 @@ def test_a_learner_corrects_a_slip_uses_a_hint_and_sees_what_she_earned(
     table = summary.get_by_role("table", name="Where your XP came from")
     expect(table.get_by_role("row", name=re.compile(r"^3 right answers \+\d+ XP$"))).to_be_visible()
     expect(table.get_by_role("row", name="Lesson complete +10 XP")).to_be_visible()
-    expect(table.get_by_role("row", name=re.compile(r"^Daily goal met \+\d+ XP$"))).to_be_visible()
+    # A minute of a first lesson does not meet the 15-minute daily goal: no row for it yet.
+    expect(table.get_by_role("row", name=re.compile(r"^Daily goal met"))).to_have_count(0)
     items = xp_items(table)
     total = items.pop("Total")
     assert sum(items.values()) == total, items
