@@ -220,7 +220,7 @@ def test_my_sessions_are_listed_newest_first_and_nobody_elses(
     newer = start(mode="lesson", lesson=lesson.pk)
     session_start(user=UserFactory(username="bob"), mode="lesson", lesson=lesson)
 
-    listed = ada.get("/api/v1/sessions").json()
+    listed = ada.get("/api/v1/sessions").json()["results"]
 
     assert [s["id"] for s in listed] == [newer["id"], older["id"]]
 
