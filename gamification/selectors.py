@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.utils import timezone
 
 from accounts.models import User
-from curriculum.models import Lesson
+from curriculum.models import Lesson, Status
 
 from .levels import progress_in_level
 from .models import (
@@ -222,7 +222,12 @@ def achievements_for(*, user: User) -> list[AchievementView]:
             avatar_code=Subquery(
                 Avatar.objects.filter(pk=OuterRef("unlocks_avatar")).values("code")[:1]
             ),
-        ).order_by("display_order", "pk")
+        )
+        # A draft or archived track's achievement is nobody's to aim at: shown only once earned.
+        .filter(
+            Q(track__isnull=True) | Q(track__status=Status.PUBLISHED) | Q(earned_at__isnull=False)
+        )
+        .order_by("display_order", "pk")
     )
     standing = Standing.objects.filter(user=user).first() or Standing(user=user)
     track_ids = {row.track_id for row in rows if row.track_id is not None}

@@ -276,3 +276,18 @@ def test_an_avatar_a_learner_unlocked_cannot_be_deleted(author_client: Any, lear
     assert response.status_code == 200
     assert "“Sum Squid” has been unlocked by 1 learner(s)" in _page(response)
     assert UserAvatar.objects.filter(user=learner, avatar=avatar).exists()
+
+
+def test_a_draft_tracks_achievement_is_not_shown_until_its_track_is_published(
+    learner: User, client_for: Any
+) -> None:
+    track = TrackFactory(title="Secret draft", status=Status.DRAFT)
+    achievement = track_achievement_create(track=track)
+    api = client_for(learner)
+
+    def listed() -> list[str]:
+        return [row["name"] for row in api.get("/api/v1/me/achievements").json()["achievements"]]
+
+    assert achievement.name not in listed()
+    Track.objects.filter(pk=track.pk).update(status=Status.PUBLISHED)
+    assert achievement.name in listed()
