@@ -51,6 +51,24 @@ class XPEvent(models.Model):
         return f"+{self.amount} XP to {self.user_id} ({self.reason})"
 
 
+class StreakDay(models.Model):
+    """A local date the learner's streak counted (she completed a session that day).
+
+    Written with the streak's own update, once per date; the profile's calendar reads it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="streak_days"
+    )
+    date = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "date"], name="streak_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} practised on {self.date}"
+
+
 class Standing(models.Model):
     """A learner's running totals: XP, level, streak, freezes, chosen avatar."""
 

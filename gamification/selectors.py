@@ -24,6 +24,7 @@ from .models import (
     Achievement,
     Avatar,
     Standing,
+    StreakDay,
     UserAchievement,
     UserAvatar,
     XPEvent,
@@ -326,28 +327,28 @@ def _day_of(day_id: int) -> date | None:
 
 
 def streak_days(*, user: User, since: date, until: date) -> StreakDays:
-    """The days counted for the streak between two local dates (inclusive): one query.
+    """The days counted for the streak between two local dates (inclusive): two queries.
 
-    Read from the XP ledger, whose daily-goal and streak-milestone grants carry the local
-    date they were earned on: the same record the streak itself was advanced from.
+    The days are those the streak itself recorded (`StreakDay`, written with its update); the
+    milestones come from the XP ledger, whose milestone grants carry the local date.
     """
+    counted = frozenset(
+        StreakDay.objects.filter(user=user, date__range=(since, until)).values_list(
+            "date", flat=True
+        )
+    )
     rows = XPEvent.objects.filter(
         user=user,
-        reason__in=(XPEvent.Reason.DAILY_GOAL, XPEvent.Reason.STREAK_MILESTONE),
+        reason=XPEvent.Reason.STREAK_MILESTONE,
         source_id__gte=_day_id(since),
         source_id__lte=_day_id(until),
-    ).values_list("reason", "source_type", "source_id")
-    counted: set[date] = set()
+    ).values_list("source_type", "source_id")
     milestones: dict[date, int] = {}
-    for reason, source_type, source_id in rows:
+    for source_type, source_id in rows:
         day = _day_of(source_id)
-        if day is None:
-            continue
-        if reason == XPEvent.Reason.DAILY_GOAL:
-            counted.add(day)
-        elif source_type.removeprefix("streak").isdigit():
+        if day is not None and source_type.removeprefix("streak").isdigit():
             milestones[day] = int(source_type.removeprefix("streak"))
-    return StreakDays(frozenset(counted), milestones)
+    return StreakDays(counted, milestones)
 
 
 def avatars_of(*, user_ids: list[int]) -> dict[int, AvatarBrief]:

@@ -26,6 +26,7 @@ from .models import (
     Achievement,
     Avatar,
     Standing,
+    StreakDay,
     UserAchievement,
     UserAvatar,
     XPEvent,
@@ -267,6 +268,7 @@ def _day_counted(*, user: User, standing: Standing, at: datetime) -> Outcome:
         last_active_timezone=user.timezone,
         streak_freezes=streak.freezes,
     )
+    StreakDay.objects.bulk_create([StreakDay(user=user, date=today)], ignore_conflicts=True)
     outcome.streak_extended, outcome.freezes_used = True, streak.freezes_used
     if streak.milestone:
         outcome.merge(

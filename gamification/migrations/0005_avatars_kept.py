@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gamification', '0004_track_achievements_and_history'),
+        ("gamification", "0004_track_achievements_and_history"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='useravatar',
-            name='avatar',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owners', to='gamification.avatar'),
+            model_name="useravatar",
+            name="avatar",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="owners",
+                to="gamification.avatar",
+            ),
         ),
     ]

@@ -339,7 +339,7 @@ def test_streak_freezes_granted_by_achievements_stop_at_two(
 
 
 def test_a_freeze_earned_on_the_day_a_lesson_counts_is_kept(learner: User) -> None:
-    # Level 2 grants a freeze; the day's goal XP takes her there, in the same completion that
+    # Level 2 grants a freeze; the lesson's XP takes her there, in the same completion that
     # moves her streak on. The streak is written first, then the freeze is added to it.
     Achievement.objects.create(
         code="level-two",
@@ -355,11 +355,11 @@ def test_a_freeze_earned_on_the_day_a_lesson_counts_is_kept(learner: User) -> No
     outcome = session_completed(
         user=learner,
         session_id=1,
-        mode="review",
+        mode="lesson",
         accuracy=1.0,
-        lesson_id=None,
-        lesson_xp=0,
-        first_completion=False,
+        lesson_id=1,
+        lesson_xp=10,
+        first_completion=True,
         track_id=None,
     )
 

@@ -450,7 +450,7 @@ def test_the_profile_takes_the_same_queries_whatever_her_history(
 ) -> None:
     give_history(learner, events=events, achievements=achievements)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         page = ada.get()
 
     assert "XP history" in page
