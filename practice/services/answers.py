@@ -38,7 +38,7 @@ from ..models import (
 )
 from ..scheduling import rating_for, review
 from .progress import unit_check_completion
-from .sessions import MAX_REQUEUES_PER_EXERCISE, drill_time_left, finish_locked
+from .sessions import MAX_REQUEUES_PER_EXERCISE, drill_time_left, finish_locked, requeue_item
 
 BASE_XP = 10
 XP_PER_DIFFICULTY = 2
@@ -260,7 +260,7 @@ def answer_submit(
         and sum(1 for entry in session.plan if entry["exercise"] == exercise.pk)
         <= MAX_REQUEUES_PER_EXERCISE
     ):
-        session.plan = [*session.plan, {**item, "requeued": True, "hints": 0}]
+        session.plan = [*session.plan, requeue_item(item)]
     session.save(
         update_fields=[
             "answered",

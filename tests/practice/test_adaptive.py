@@ -18,7 +18,7 @@ from curriculum import grading
 from curriculum.models import Exercise, Track
 from practice import selectors
 from practice.models import Attempt, ExerciseProgress, PracticeSession, SkillRating
-from practice.services import difficulty_calibrate, next_exercises, session_start
+from practice.services import answer_submit, difficulty_calibrate, next_exercises, session_start
 from practice.services import sessions as session_services
 from practice.services.adaptive import (
     exercise_difficulty,
@@ -434,3 +434,28 @@ def test_an_adaptive_plan_costs_the_same_queries_whatever_the_pool(
             session_start(user=learner, mode=mode, size=size, **kwargs)
         counts.append(len(captured))
     assert counts == [PLAN_QUERIES[mode]] * 2, counts
+
+
+def test_a_wrong_answer_in_a_lesson_comes_back_as_the_variant_the_plan_chose() -> None:
+    exercise = _parametrised_lesson(700)
+    user = User.objects.get(username="able-700")
+    for _ in range(10):  # until a plan offers another variant (most do)
+        session = session_start(user=user, mode="lesson", lesson=exercise.lesson)
+        (item,) = session.plan
+        if "retry_seed" in item:
+            break
+        session_services.session_finish(session=session, abandon=True)
+    assert "retry_seed" in item
+
+    answer_submit(
+        user=user,
+        session=session,
+        exercise_id=exercise.pk,
+        response="not the answer",
+        response_ms=3000,
+    )
+
+    session.refresh_from_db()
+    asked_again = session.plan[-1]
+    assert asked_again["requeued"] is True
+    assert asked_again["seed"] == item["retry_seed"]
