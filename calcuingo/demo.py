@@ -37,6 +37,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import user_update
 from analytics import rollups, statistics
 from curriculum.grading import arithmetic_value, fact_answer, render_spec, variant_for
 from curriculum.models import Exercise, Hint, Lesson, Status, Track
@@ -75,6 +76,7 @@ class LearnerPlan:
     quiz_every: int = 5  # a quiz every this many practice days (0: never)
     fact_lessons: int = 3  # lessons of a fact track before its placement quiz
     last_track: str = "antiderivatives"  # she goes no further than this track
+    daily_goal_minutes: int = 3  # a goal her evenings of a few minutes meet on most days
 
 
 # ada: five weeks, a gap now and then, and the last ten days without one (her streak).
@@ -308,6 +310,11 @@ class Learner:
         ):
             start = datetime.combine(first, time(self.plan.evening), tzinfo=zone)
             User.objects.filter(pk=self.user.pk).update(date_joined=start - timedelta(hours=1))
+            user_update(
+                user=self.user,
+                user_fields={},
+                profile_fields={"daily_goal_minutes": self.plan.daily_goal_minutes},
+            )
             for back in range(self.plan.days, 0, -1):
                 if back in self.plan.skipped:
                     continue

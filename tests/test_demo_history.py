@@ -59,6 +59,8 @@ def test_ada_practised_on_most_days_of_five_weeks_and_keeps_a_streak(ada: User) 
     assert standing.current_streak >= 7
     assert standing.last_active_date == today - timedelta(days=1)
     assert ada.date_joined.date() <= days[0]
+    goal_days = DailySummary.objects.filter(user=ada, daily_goal_met=True).count()
+    assert 8 <= goal_days < len(days), "her short evenings meet her goal now and then"
 
 
 def test_ada_finished_the_fact_tracks_and_the_calculus_tracks_are_open_to_her(ada: User) -> None:

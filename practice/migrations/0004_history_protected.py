@@ -5,41 +5,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('curriculum', '0003_constraint_messages'),
-        ('practice', '0003_active_time_and_first_mastery'),
+        ("curriculum", "0003_constraint_messages"),
+        ("practice", "0003_active_time_and_first_mastery"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='attempt',
-            name='exercise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attempts', to='curriculum.exercise'),
+            model_name="attempt",
+            name="exercise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="attempts",
+                to="curriculum.exercise",
+            ),
         ),
         migrations.AlterField(
-            model_name='exerciseprogress',
-            name='exercise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress', to='curriculum.exercise'),
+            model_name="exerciseprogress",
+            name="exercise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="progress",
+                to="curriculum.exercise",
+            ),
         ),
         migrations.AlterField(
-            model_name='lessonprogress',
-            name='lesson',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress', to='curriculum.lesson'),
+            model_name="lessonprogress",
+            name="lesson",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="progress",
+                to="curriculum.lesson",
+            ),
         ),
         migrations.AlterField(
-            model_name='skillrating',
-            name='track',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='skill_ratings', to='curriculum.track'),
+            model_name="skillrating",
+            name="track",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="skill_ratings",
+                to="curriculum.track",
+            ),
         ),
         migrations.AlterField(
-            model_name='trackprogress',
-            name='track',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress', to='curriculum.track'),
+            model_name="trackprogress",
+            name="track",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="progress",
+                to="curriculum.track",
+            ),
         ),
         migrations.AlterField(
-            model_name='unitprogress',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress', to='curriculum.unit'),
+            model_name="unitprogress",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="progress",
+                to="curriculum.unit",
+            ),
         ),
     ]
