@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.db.models import Sum
 
-from accounts.models import User
+from accounts.models import LearnerProfile, User
 from gamification.models import Standing, UserAchievement, XPEvent
 from gamification.services import xp_verify
 from practice.models import Attempt, PracticeSession
@@ -38,7 +38,7 @@ def _answer_the_whole_session(pair: tuple[int, int]) -> int:
             session=session,
             exercise_id=exercise.pk,
             response=right_answer(exercise, seed),
-            response_ms=1500,
+            response_ms=6000,
         )
         answered += 1
 
@@ -50,6 +50,9 @@ def test_racing_answers_of_many_learners_and_sessions_leave_no_xp_difference(
     quiz_track = numeric_lesson(exercises=2).unit.track
     busy = UserFactory(username="busy")
     others = [UserFactory(username=f"learner{n}") for n in range(6)]
+    # A one-minute goal, which every learner's answers of 6 s reach while they race.
+    for user in [busy, *others]:
+        LearnerProfile.objects.update_or_create(user=user, defaults={"daily_goal_minutes": 1})
     # The busy learner: 24 sessions at once (lessons and quizzes); the others: 4 lessons each.
     pairs = [
         (busy.pk, session_start(user=busy, mode="lesson", lesson=lesson).pk) for _ in range(16)
