@@ -21,8 +21,8 @@ from accounts.models import User
 from curriculum.admin_views import exercise_card
 from curriculum.models import Exercise
 from practice.models import Attempt, FluencyLevel, PracticeSession
+from practice.path import FLUENCY_MARKS
 from practice.presenters import feedback_present
-from practice.site import FLUENCY_MARKS
 
 from .selectors import (
     ChildSummary,

@@ -6,24 +6,16 @@ size or the learner's history (see `practice.path`)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
-from django_htmx.middleware import HtmxDetails
 
-from accounts.models import User
 from accounts.selectors import learner_visible_to, linked_learner_get
 from calcuingo.context_processors import appearance_load
 from curriculum.selectors import tracks_visible_to
 
 from . import path, selectors
-
-
-class LearnerRequest(HttpRequest):
-    """What `login_required` views receive: a signed-in user, and htmx details."""
-
-    user: User
-    htmx: HtmxDetails
+from .site import LearnerRequest
 
 
 @login_required
