@@ -148,6 +148,7 @@ def _history_item(session: PracticeSession) -> dict[str, Any]:
             mastery_gained=round(session.mastery_gained, 3),
             facts_mastered=session.facts_mastered,
             active_seconds=session.active_seconds(),
+            practice_seconds=session.active_ms // 1000,
         ),
     }
 

@@ -195,6 +195,7 @@ class SessionCounts:
     mastery_gained: float
     facts_mastered: int
     active_seconds: int
+    practice_seconds: int
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,7 @@ def session_present(session: PracticeSession) -> SessionPresenter:
             mastery_gained=round(session.mastery_gained, 3),
             facts_mastered=session.facts_mastered,
             active_seconds=session.active_seconds(),
+            practice_seconds=session.active_ms // 1000,
         ),
     )
 
@@ -494,6 +496,7 @@ class SummaryPresenter:
     score_percent: float | None
     average_seconds: float | None
     active_seconds: int
+    practice_seconds: int
     xp_items: list[XPItem]
     level_before: int
     level: int
@@ -653,6 +656,7 @@ def summary_present(
         score_percent=round(score, 1) if score is not None and session.mode == Mode.QUIZ else None,
         average_seconds=round(average / 1000, 1) if average is not None else None,
         active_seconds=session.active_seconds(),
+        practice_seconds=session.active_ms // 1000,
         xp_items=items,
         level_before=level_before,
         level=level,

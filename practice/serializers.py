@@ -118,7 +118,13 @@ class SummarySerializer(serializers.Serializer[Any]):
     xp = serializers.IntegerField()
     mastery_gained = serializers.FloatField()
     facts_mastered = serializers.IntegerField()
-    active_seconds = serializers.IntegerField()
+    active_seconds = serializers.IntegerField(
+        help_text="Time in the session by its clock, pauses excluded (a drill's time)."
+    )
+    practice_seconds = serializers.IntegerField(
+        help_text="Active practice time: each answer's time, up to 5 minutes; what the daily "
+        "goal and the daily summaries count."
+    )
 
 
 class SessionSerializer(serializers.Serializer[Any]):

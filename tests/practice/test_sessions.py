@@ -45,7 +45,9 @@ def test_paused_time_is_not_counted_and_a_paused_session_takes_no_answers(
     assert paused.json()["status"] == "paused"
     # 100 s of practice, then a pause of 1000 s.
     _rewind(session["id"], seconds=1100, paused_for=1000)
-    assert 99 <= ada.get(url).json()["summary"]["active_seconds"] <= 101
+    summary = ada.get(url).json()["summary"]
+    assert 99 <= summary["active_seconds"] <= 101
+    assert summary["practice_seconds"] == 0, "no answer yet: no practice time for the goal"
 
     refused = ada.post(f"{url}/answers", answer_body(PracticeSession.objects.get(pk=session["id"])))
     assert refused.status_code == 409

@@ -467,6 +467,11 @@ def test_the_end_screen_itemises_the_xp_and_the_items_sum_to_what_the_ledger_gai
     assert "Mastery gained" not in summary
     assert 'id="summary-heading" tabindex="-1" autofocus' in last, "focus goes to the summary"
 
+    # Four answers of 20 s: the practice time the daily goal counted, not the session's clock.
+    assert "Practice time 1 min" in summary
+    player.session.refresh_from_db()
+    assert player.session.active_ms == 80_000
+
     again = text_of(player.open())
     assert f"XP earned: {gained}" in again, "the same summary on reload"
 
