@@ -1,6 +1,6 @@
 """Dashboard endpoints: my days, my children's progress, an author's view of a track.
 
-Every read goes through `analytics.cache` with the TTLs of ARCHITECTURE.md; a learner's entries
+Every read goes through `calcuingo.cache` with the TTLs of ARCHITECTURE.md; a learner's entries
 are dropped when she answers (a version bump after commit).
 """
 
@@ -21,10 +21,11 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.selectors import linked_learner_get, linked_learners
+from calcuingo import cache
 from calcuingo.api.auth import current_user
 from curriculum.selectors import tracks_visible_to
 
-from . import cache, selectors
+from . import selectors
 from .serializers import (
     ChildSummarySerializer,
     LearnerStatsSerializer,

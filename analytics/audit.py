@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from accounts.models import ParentLink, User
+from calcuingo import cache
 
-from . import cache
 from .models import AuditEvent, LearningEvent
 from .services import audit_record
 

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from accounts.selectors import linked_learners
+from calcuingo import cache
 
-from . import cache, presenters, selectors
+from . import presenters, selectors
 
 
 class LearnerRequest(HttpRequest):

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import learner_visible_to
-from analytics import cache as analytics_cache
+from calcuingo import cache as analytics_cache
 from calcuingo.api.auth import current_user
 from calcuingo.exceptions import ApplicationError
 from curriculum import grading

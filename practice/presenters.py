@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.safestring import SafeString
 
 from accounts.models import User
-from analytics import cache as analytics_cache
+from calcuingo import cache as analytics_cache
 from curriculum import grading
 from curriculum.grading.kinds import CORRECT, NOT_QUITE
 from curriculum.models import Exercise, Hint, Lesson

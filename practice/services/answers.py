@@ -18,8 +18,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from analytics import cache as analytics_cache
 from analytics import services as analytics
+from calcuingo import cache as analytics_cache
 from calcuingo.db import counters_add
 from calcuingo.exceptions import ApplicationError
 from curriculum import grading

@@ -20,8 +20,8 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from accounts.models import LearnerProfile, User
-from analytics import cache as analytics_cache
 from analytics import services as analytics
+from calcuingo import cache as analytics_cache
 from calcuingo.exceptions import ApplicationError
 from curriculum.models import Exercise, Lesson, Status, Track, Unit
 from curriculum.selectors import published_exercises

@@ -20,8 +20,8 @@ from django.db import transaction
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from analytics import cache as analytics_cache
 from analytics.models import DailySummary
+from calcuingo import cache as analytics_cache
 from curriculum.models import Track
 from practice.models import ExerciseProgress, PracticeSession, TrackProgress
 from tests.accounts.factories import UserFactory
