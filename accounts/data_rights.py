@@ -2,12 +2,14 @@
 
 Both walk the model registry for every foreign key to the user instead of listing models by
 hand, so a model added later is exported and erased without anyone remembering to add it here.
-What must outlive an account is declared below, by label (accounts imports no app above it):
+Accounts imports no app above it: what of theirs must outlive an account, each app keeps in its
+own receiver of the `account_deleted` signal, sent in the same transaction with the one shared
+inactive "anonymised learner":
 
-* her practice sessions and answers, moved to one shared inactive "anonymised learner", so that
-  item statistics (how hard is this exercise?) stay true;
-* rows of other apps that merely mention her (the audit trail, learning events), anonymised by
-  their own app on the `account_deleted` signal, in the same transaction;
+* practice moves her sessions and answers there, so that item statistics (how hard is this
+  exercise?) stay true (`practice.receivers`);
+* rows of other apps that merely mention her (the audit trail, learning events) are anonymised
+  by their own app;
 * logs that know her only by the name she typed (django-axes), deleted with her.
 """
 
@@ -35,23 +37,12 @@ ARCHIVE_FORMAT = "calcuingo-export/1"
 ANONYMISED_USERNAME = "anonymised-learner"
 ANONYMISED_EMAIL = "anonymised-learner@calcuingo.invalid"
 DELETED_LABEL = "deleted user"
-REMOVED_TEXT = "[removed]"
 
 # Secrets are never exported, whichever model holds them (passwords, API token digests...).
 SECRET_FIELDS = frozenset(
     {"password", "digest", "token_key", "salt", "secret", "token", "token_secret"}
 )
 
-# Rows that outlive the account, moved to the anonymised learner, with columns reset on the way.
-KEPT_ANONYMISED: dict[str, dict[str, Any]] = {
-    "practice.PracticeSession": {},
-    # The idempotency key is unique per user: keys of many learners would collide on one.
-    "practice.Attempt": {"idempotency_key": None, "request_fingerprint": ""},
-}
-# Free text of kept rows that might spell her name (a typed answer): checked and replaced.
-KEPT_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "practice.Attempt": ("response", "interpreted_as", "feedback"),
-}
 # Logs that hold the typed username or e-mail address, not a foreign key.
 IDENTIFIER_LOGS: dict[str, str] = {
     "axes.AccessAttempt": "username",
@@ -151,15 +142,6 @@ def anonymised_learner_get() -> User:
     return user
 
 
-def _scrub_text(model: type[models.Model], rows: models.QuerySet[Any], user: User) -> None:
-    columns = KEPT_TEXT_COLUMNS.get(model._meta.label, ())
-    for column in columns:
-        naming = Q()
-        for identifier in _identifiers(user):
-            naming |= Q(**{f"{column}__icontains": identifier})
-        rows.filter(naming).update(**{column: REMOVED_TEXT})
-
-
 def _scrub_admin_log(user: User) -> None:
     """The admin's history keeps what staff did, but no longer says to whom.
 
@@ -197,16 +179,10 @@ def account_delete(*, learner: User, by: User, ip_address: str | None = None) ->
     if learner.pk == placeholder.pk:
         raise ApplicationError("This account cannot be deleted.", status=403, code="protected")
     _scrub_admin_log(learner)
-    for label, resets in KEPT_ANONYMISED.items():
-        model = _model(label)
-        if model is None:
-            continue
-        rows = model._default_manager.filter(user=learner)
-        _scrub_text(model, rows, learner)
-        rows.update(user=placeholder, **resets)
     signals.account_deleted.send(
         sender=User,
         user=learner,
+        anonymised=placeholder,
         by=None if by.pk == learner.pk else by,
         ip_address=ip_address,
     )

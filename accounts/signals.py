@@ -23,5 +23,6 @@ role_changed = Signal()
 data_exported = Signal()
 
 # user: User (about to be deleted: the row still exists), by: User | None (None: herself),
-# ip_address: str | None. Receivers anonymise what of theirs must outlive the account.
+# ip_address: str | None, anonymised: User (the shared inactive account that keeps what must
+# outlive hers). Receivers anonymise or move what of theirs must outlive the account.
 account_deleted = Signal()
