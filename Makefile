@@ -54,6 +54,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: install-dev
 	$(BIN)/ruff check --fix .
@@ -61,6 +62,7 @@ format: install-dev
 
 typecheck: install-dev
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 bench: install-dev
 	$(BIN)/python -m pytest bench -p no:cacheprovider -q $(BENCH_ARGS)
