@@ -30,6 +30,7 @@ mpmath is SymPy's own dependency; each thread gets a private context (see `_cont
 from __future__ import annotations
 
 import enum
+import hashlib
 import random
 import threading
 import time
@@ -53,6 +54,16 @@ _TARGET_POINTS = 8
 _MIN_POINTS = 4
 _MAX_CANDIDATES = 48
 _SEED = 1729
+
+Seed = str | int | None
+
+
+def _seed_value(seed: Seed) -> int:
+    """A stable integer for `seed` (hashlib, never Python's per-process randomised hash())."""
+    if seed is None:
+        return _SEED
+    digest = hashlib.sha256(f"{type(seed).__name__}:{seed}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
 
 
 class Outcome(enum.Enum):
@@ -283,9 +294,9 @@ class _Point:
 class _Sampler:
     """Draws sample points where the expected answer is defined (real ones preferred)."""
 
-    def __init__(self, evaluator: _Evaluator) -> None:
+    def __init__(self, evaluator: _Evaluator, seed: Seed = None) -> None:
         self.evaluator = evaluator
-        self.rng = random.Random(_SEED)  # noqa: S311 - reproducible sampling, not security
+        self.rng = random.Random(_seed_value(seed))  # noqa: S311 - reproducible, not security
 
     def value(self) -> Any:
         scale = 2.75 if self.rng.random() < 0.75 else 12.0
@@ -321,13 +332,18 @@ class _Sampler:
 
 
 def compare(
-    expected: Node, given: Node, expected_symbols: frozenset[str], given_symbols: frozenset[str]
+    expected: Node,
+    given: Node,
+    expected_symbols: frozenset[str],
+    given_symbols: frozenset[str],
+    *,
+    seed: Seed = None,
 ) -> Outcome:
     """EQUIVALENT when `given` agrees with `expected` at every sample point (see module doc)."""
     deadline = time.perf_counter() + TIME_LIMIT_SECONDS
     evaluator = _Evaluator(deadline)
     try:
-        points = _Sampler(evaluator).points(expected, expected_symbols | given_symbols)
+        points = _Sampler(evaluator, seed).points(expected, expected_symbols | given_symbols)
         if not points:
             return Outcome.UNDETERMINED
         for point in points:
@@ -348,6 +364,9 @@ def compare_up_to_constant(
     variables: frozenset[str],
     expected_symbols: frozenset[str],
     given_symbols: frozenset[str],
+    *,
+    parameters: frozenset[str] = frozenset(),
+    seed: Seed = None,
 ) -> Outcome:
     """EQUIVALENT when given - expected is constant in `variables` and given has a constant.
 
@@ -357,9 +376,9 @@ def compare_up_to_constant(
     """
     deadline = time.perf_counter() + TIME_LIMIT_SECONDS
     evaluator = _Evaluator(deadline)
-    sampler = _Sampler(evaluator)
-    constants = sorted((expected_symbols | given_symbols) - variables)
-    used_variables = (expected_symbols | given_symbols) & variables
+    sampler = _Sampler(evaluator, seed)
+    constants = sorted((expected_symbols | given_symbols) - variables - parameters)
+    used_variables = (expected_symbols | given_symbols) & (variables | parameters)
     try:
         assignments = [{name: sampler.value() for name in constants} for _ in range(2)]
         points = sampler.points(expected, used_variables, assignments[0])
@@ -367,7 +386,7 @@ def compare_up_to_constant(
             return Outcome.UNDETERMINED
         if not _constant_difference(evaluator, expected, given, points):
             return Outcome.DIFFERENT
-        if not (given_symbols - variables):
+        if not (given_symbols - variables - parameters):
             return Outcome.MISSING_CONSTANT
         # Same variable values, other constants: the difference must still be constant ...
         moved = []
