@@ -1,0 +1,629 @@
+"""A generated population for benchmarks: learners, their sessions, answers and everything derived.
+
+`generate_load_data` (the management command) calls `load_generate`. Rows are written in bulk:
+`COPY … FROM STDIN` on PostgreSQL (psycopg's `cursor.copy`), `bulk_create` batches elsewhere.
+Ids are allocated here (so that rows can point at each other without reading anything back) and
+the sequences are moved past them at the end; a second run appends a new cohort.
+
+What is consistent, so that the product's own checks agree with the generated rows:
+- every right answer has its XP ledger row (`answer`, source `attempt`), and each standing's XP
+  is the sum of its ledger (`manage.py xp_verify`), its level `level_for(xp)`;
+- sessions' counters (answered, correct, response and active time, XP) are their answers';
+  exercise, track progress and `attempt_number` follow each learner's answers in order;
+- daily summaries are what the nightly rollup computes from the same rows (a rollup of any
+  generated day writes nothing), streak days are the local dates with a completed session and
+  the standing's streaks follow from them.
+
+What is not generated: lesson completions, quizzes, daily-goal and achievement XP, hints,
+learning events, statistics, e-mail addresses (the learners cannot sign in on the site; the
+bench gives them API tokens directly).
+
+The shape: activity follows a power law (a Pareto draw per learner: a few very active learners,
+a long tail that answered a little or never), learners live in many time zones, each joined at a
+random day of the history and practises on some of her local evenings since, in sessions of
+about twenty answers on one fact track.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import LearnerProfile, User
+from curriculum.models import Exercise, Status
+from gamification.levels import level_for
+from gamification.models import Standing, StreakDay, XPEvent
+from practice.models import (
+    Attempt,
+    ExerciseProgress,
+    FluencyLevel,
+    PracticeSession,
+    TrackProgress,
+    answer_active_ms,
+)
+from practice.services.answers import answer_xp
+
+from .models import DailySummary
+from .services import MODE_COLUMNS
+
+# Many offsets, both hemispheres, half-hour and quarter-hour zones, daylight saving on both sides.
+ZONES = (
+    "America/New_York",
+    "Europe/London",
+    "Asia/Kolkata",
+    "Europe/Berlin",
+    "America/Los_Angeles",
+    "Asia/Tokyo",
+    "America/Sao_Paulo",
+    "Australia/Sydney",
+    "Africa/Lagos",
+    "UTC",
+    "Asia/Shanghai",
+    "America/Chicago",
+    "Pacific/Auckland",
+    "Asia/Kathmandu",
+    "America/St_Johns",
+    "Europe/Moscow",
+    "Asia/Dubai",
+    "America/Mexico_City",
+    "Africa/Johannesburg",
+    "Asia/Jakarta",
+    "Pacific/Honolulu",
+    "Europe/Madrid",
+    "America/Anchorage",
+    "Asia/Singapore",
+)
+PASSWORD = "load-data-password"  # noqa: S105 - generated learners of a benchmark database
+USERNAME_PREFIX = "load"
+PARETO_ALPHA = 1.16  # the 80/20 rule: a fifth of the learners give four fifths of the answers
+MAX_ANSWERS_PER_DAY = 400  # a cap on the power law's tail: nobody answers more in a day
+SESSION_SIZE = 20
+RIGHT_SHARE = 0.8
+MODES = (("drill", 0.5), ("review", 0.3), ("lesson", 0.2))
+FLUSH_ROWS = 50_000  # buffered answers before a write
+
+
+@dataclass
+class LoadReport:
+    """What one run wrote, and how fast."""
+
+    learners: int = 0
+    attempts: int = 0
+    xp_events: int = 0
+    sessions: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+    by_table: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def attempts_per_second(self) -> float:
+        return self.attempts / self.seconds if self.seconds else 0.0
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+@dataclass(frozen=True)
+class Item:
+    """An exercise the generated learners answer, with what they send."""
+
+    id: int
+    track_id: int
+    kind: str
+    difficulty: int
+    right: str
+
+
+class TableWriter:
+    """Buffers rows of one model as tuples in column order and writes them in bulk."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.names = [f.attname for f in self.fields]
+        now = timezone.now()
+        self.defaults: dict[str, Any] = {}
+        for f in self.fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                self.defaults[f.attname] = now
+            else:  # the field's default, or "" for text and None for the rest
+                self.defaults[f.attname] = f.get_default()
+        self.json_columns = [
+            index for index, f in enumerate(self.fields) if isinstance(f, models.JSONField)
+        ]
+        self.rows: list[tuple[Any, ...]] = []
+        self.written = 0
+
+    def add(self, **values: Any) -> None:
+        defaults = self.defaults
+        self.rows.append(tuple(values.get(name, defaults[name]) for name in self.names))
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        if connection.vendor == "postgresql":
+            self._copy()
+        else:
+            self.model._default_manager.bulk_create(
+                [self.model(**dict(zip(self.names, row, strict=True))) for row in self.rows],
+                batch_size=500,
+            )
+        self.written += len(self.rows)
+        self.rows = []
+
+    def _copy(self) -> None:
+        from psycopg.types.json import Jsonb
+
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        json_columns = self.json_columns
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # psycopg's own cursor under Django's wrapper
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                for row in self.rows:
+                    if json_columns:
+                        values = list(row)
+                        for index in json_columns:
+                            values[index] = Jsonb(values[index])
+                        copy.write_row(values)
+                    else:
+                        copy.write_row(row)
+
+
+class Ids:
+    """Allocates primary keys past each table's largest."""
+
+    def __init__(self) -> None:
+        self.next: dict[type[models.Model], int] = {}
+
+    def take(self, model: type[models.Model]) -> int:
+        if model not in self.next:
+            largest = model._default_manager.aggregate(largest=Max("pk"))["largest"] or 0
+            self.next[model] = largest + 1
+        value = self.next[model]
+        self.next[model] = value + 1
+        return value
+
+
+def exercise_pool() -> list[Item]:
+    """The published fact exercises (installing the demo curriculum first when there are none)."""
+    facts = Exercise.objects.filter(
+        kind=Exercise.Kind.FACT,
+        status=Status.PUBLISHED,
+        lesson__status=Status.PUBLISHED,
+        lesson__unit__status=Status.PUBLISHED,
+        lesson__unit__track__status=Status.PUBLISHED,
+    ).select_related("lesson__unit")
+    if not facts.exists():
+        from curriculum.demo import load as curriculum_load
+        from gamification.seeds import seed as achievements_seed
+
+        curriculum_load()
+        achievements_seed()
+    from calcuingo.demo import correct_response
+
+    return [
+        Item(
+            id=exercise.pk,
+            track_id=exercise.lesson.unit.track_id,
+            kind=exercise.kind,
+            difficulty=exercise.difficulty,
+            right=correct_response(exercise, None),
+        )
+        for exercise in facts.order_by("pk")
+    ]
+
+
+def activity(rng: random.Random, *, learners: int, attempts: int, cap: int) -> list[int]:
+    """Answers per learner: Pareto-distributed, summing to `attempts`, none over `cap`."""
+    if attempts > cap * learners:
+        raise ValueError(f"{attempts} answers do not fit {learners} learners at {cap} each")
+    weights = [rng.paretovariate(PARETO_ALPHA) for _ in range(learners)]
+    counts = [0] * learners
+    open_ = list(range(learners))
+    left = attempts
+    while left > 0:
+        total = sum(weights[i] for i in open_)
+        for i in open_:
+            counts[i] = min(cap, counts[i] + int(weights[i] * left / total))
+        if (
+            attempts - sum(counts) == left
+        ):  # only rounding is left: one more each to the most active
+            for i in sorted(open_, key=lambda j: -weights[j])[:left]:
+                counts[i] += 1
+        open_ = [i for i in open_ if counts[i] < cap]
+        left = attempts - sum(counts)
+    return counts
+
+
+def load_generate(
+    *,
+    learners: int,
+    attempts: int,
+    days: int = 60,
+    zones: int = 10,
+    seed: int = 1,
+    now: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> LoadReport:
+    """Append `learners` learners with `attempts` answers between them over the last `days` days."""
+    if learners < 1 or attempts < 0 or days < 1 or not 1 <= zones <= len(ZONES):
+        raise ValueError(f"need learners ≥ 1, attempts ≥ 0, days ≥ 1 and 1 ≤ zones ≤ {len(ZONES)}")
+    started = time.perf_counter()
+    moment = now or timezone.now()
+    rng = random.Random(seed)  # noqa: S311 - reproducible fake data, not a secret
+    pool = exercise_pool()
+    by_track: dict[int, list[Item]] = defaultdict(list)
+    for item in pool:
+        by_track[item.track_id].append(item)
+    track_ids = sorted(by_track)
+    if not track_ids:
+        raise ValueError("no published fact exercise to answer")
+    zone_names = ZONES[:zones]
+    # Zones are not equally populated either: the first ones hold most learners.
+    zone_weights = [1 / (rank + 1) for rank in range(zones)]
+    counts = activity(rng, learners=learners, attempts=attempts, cap=MAX_ANSWERS_PER_DAY * days)
+    writers = {
+        model: TableWriter(model)
+        for model in (
+            User,
+            LearnerProfile,
+            Standing,
+            PracticeSession,
+            Attempt,
+            XPEvent,
+            ExerciseProgress,
+            TrackProgress,
+            StreakDay,
+            DailySummary,
+        )
+    }
+    ids = Ids()
+    password = make_password(PASSWORD)
+    report = LoadReport()
+    buffered = 0
+
+    def flush() -> None:
+        with transaction.atomic():
+            for writer in writers.values():
+                writer.flush()
+
+    for index in range(learners):
+        zone = rng.choices(zone_names, weights=zone_weights)[0]
+        learner = _Learner(
+            rng=rng,
+            user_id=ids.take(User),
+            zone=zone,
+            now=moment,
+            days=days,
+            answers=counts[index],
+            items=by_track[rng.choice(track_ids)],
+        )
+        learner.write(writers, ids, password)
+        report.attempts += counts[index]
+        buffered += counts[index] + 1
+        if buffered >= FLUSH_ROWS:
+            flush()
+            buffered = 0
+            if progress:
+                progress(
+                    f"{index + 1} learners, {report.attempts} attempts "
+                    f"({time.perf_counter() - started:.0f} s)"
+                )
+    flush()
+    _sequences_reset(list(writers))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in writers:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    report.learners = learners
+    report.by_table = {model._meta.label: writer.written for model, writer in writers.items()}
+    report.xp_events = writers[XPEvent].written
+    report.sessions = writers[PracticeSession].written
+    report.rows = sum(report.by_table.values())
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _sequences_reset(model_list: Iterable[type[models.Model]]) -> None:
+    statements = connection.ops.sequence_reset_sql(no_style(), list(model_list))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+class _Learner:
+    """One generated learner: her account and her history, written in one go."""
+
+    def __init__(
+        self,
+        *,
+        rng: random.Random,
+        user_id: int,
+        zone: str,
+        now: datetime,
+        days: int,
+        answers: int,
+        items: list[Item],
+    ) -> None:
+        self.rng = rng
+        self.user_id = user_id
+        self.zone = zone
+        self.tz = ZoneInfo(zone)
+        self.today = now.astimezone(self.tz).date()
+        self.answers = answers
+        self.items = items
+        # She joined on a day of the history and practised on some days since, up to her local
+        # yesterday (so every generated day is a finished one).
+        needed = max(1, math.ceil(answers / MAX_ANSWERS_PER_DAY))
+        span = rng.randint(min(days, needed), days)
+        self.joined = self.today - timedelta(days=span)
+        sessions = math.ceil(answers / SESSION_SIZE)
+        active = min(span, max(needed, min(sessions, rng.randint(1, span))))
+        self.days = sorted(rng.sample(range(span), active)) if sessions else []
+
+    def _instant(self, day: date, minutes: int) -> datetime:
+        """`minutes` after her local midnight starting `day`, in UTC."""
+        midnight = datetime.combine(day, datetime.min.time(), tzinfo=self.tz)
+        return (midnight + timedelta(minutes=minutes)).astimezone(UTC)
+
+    def write(
+        self, writers: dict[type[models.Model], TableWriter], ids: Ids, password: str
+    ) -> None:
+        rng = self.rng
+        uid = self.user_id
+        joined_at = self._instant(self.joined, rng.randint(8 * 60, 14 * 60))
+        writers[User].add(
+            id=uid,
+            password=password,
+            username=f"{USERNAME_PREFIX}{uid}",
+            email=f"{USERNAME_PREFIX}{uid}@load.invalid",
+            date_joined=joined_at,
+            role=User.Role.LEARNER,
+            timezone=self.zone,
+            is_verified=True,
+            is_active=True,
+            is_staff=False,
+            is_superuser=False,
+        )
+        writers[LearnerProfile].add(id=ids.take(LearnerProfile), user_id=uid)
+
+        # Split the answers over sessions, and the sessions over the active days.
+        sizes: list[int] = []
+        left = self.answers
+        while left > 0:
+            size = min(left, max(5, int(rng.gauss(SESSION_SIZE, 5))))
+            sizes.append(size)
+            left -= size
+        per_day: dict[int, list[int]] = defaultdict(list)
+        for number, size in enumerate(sizes):
+            per_day[self.days[number % len(self.days)]].append(size)
+
+        progress: dict[int, dict[str, Any]] = {}
+        tracks: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # attempts, correct, xp
+        summaries: dict[date, dict[str, int]] = {}
+        xp_total = correct_total = 0
+        last_at: datetime | None = None
+        mode_names = [mode for mode, _ in MODES]
+        mode_weights = [weight for _, weight in MODES]
+        for offset in sorted(per_day):
+            day = self.joined + timedelta(days=offset)
+            # Her local day, as the rollup cuts it: an evening that runs past midnight counts
+            # its late answers on the next date.
+            next_midnight = self._instant(day + timedelta(days=1), 0)
+            at = self._instant(day, rng.randint(15 * 60, 19 * 60))
+            for size in per_day[offset]:
+                session_id = ids.take(PracticeSession)
+                mode = rng.choices(mode_names, weights=mode_weights)[0]
+                mode_column = MODE_COLUMNS.get(mode, "lesson_ms")
+                started_at = at
+                answered = right = total_ms = active_ms = session_xp = 0
+                track_id = self.items[0].track_id
+                for plan_index in range(size):
+                    item = self.items[rng.randrange(len(self.items))]
+                    is_correct = rng.random() < RIGHT_SHARE
+                    response_ms = int(min(60_000, rng.lognormvariate(7.8, 0.6)))
+                    at += timedelta(milliseconds=response_ms + 700)
+                    state = progress.get(item.id)
+                    if state is None:
+                        state = progress[item.id] = {
+                            "attempts": 0,
+                            "correct": 0,
+                            "streak": 0,
+                            "best_streak": 0,
+                            "ms_sum": 0,
+                            "best_ms": response_ms,
+                            "recent": [],
+                        }
+                    state["attempts"] += 1
+                    score = 1.0 if is_correct else 0.0
+                    xp = answer_xp(
+                        correct=is_correct, score=score, difficulty=item.difficulty, hints_used=0
+                    )
+                    response = item.right if is_correct else "0"
+                    attempt_id = ids.take(Attempt)
+                    writers[Attempt].add(
+                        id=attempt_id,
+                        user_id=uid,
+                        session_id=session_id,
+                        exercise_id=item.id,
+                        plan_index=plan_index,
+                        response=response,
+                        interpreted_as=response,
+                        is_correct=is_correct,
+                        score=score,
+                        response_ms=response_ms,
+                        attempt_number=state["attempts"],
+                        xp=xp,
+                        idempotency_key=None,
+                        created_at=at,
+                    )
+                    if xp:
+                        writers[XPEvent].add(
+                            id=ids.take(XPEvent),
+                            user_id=uid,
+                            amount=xp,
+                            reason=XPEvent.Reason.ANSWER,
+                            source_type="attempt",
+                            source_id=attempt_id,
+                            track_id=item.track_id,
+                            created_at=at,
+                        )
+                    if is_correct:
+                        state["correct"] += 1
+                        state["streak"] += 1
+                        state["best_streak"] = max(state["best_streak"], state["streak"])
+                    else:
+                        state["streak"] = 0
+                    state["ms_sum"] += response_ms
+                    state["best_ms"] = min(state["best_ms"], response_ms)
+                    state["last_ms"] = response_ms
+                    state["last_at"] = at
+                    state["recent"] = [
+                        *state["recent"][-4:],
+                        {"correct": is_correct, "ms": response_ms},
+                    ]
+                    track_id = item.track_id
+                    counters = tracks[item.track_id]
+                    counters[0] += 1
+                    counters[1] += int(is_correct)
+                    counters[2] += xp
+                    active = answer_active_ms(response_ms)
+                    answered += 1
+                    right += int(is_correct)
+                    total_ms += response_ms
+                    active_ms += active
+                    session_xp += xp
+                    summary = _summary(summaries, day if at < next_midnight else day + timedelta(1))
+                    summary["questions"] += 1
+                    summary["correct"] += int(is_correct)
+                    summary["practised_ms"] += active
+                    summary[mode_column] += active
+                    if item.kind == Exercise.Kind.FACT:
+                        summary["new_facts" if state["attempts"] == 1 else "facts_reviewed"] += 1
+                    summary["xp"] += xp
+                ended_at = at + timedelta(seconds=2)
+                writers[PracticeSession].add(
+                    id=session_id,
+                    user_id=uid,
+                    mode=mode,
+                    status=PracticeSession.Status.COMPLETED,
+                    track_id=track_id,
+                    config={},
+                    plan=[],
+                    position=answered,
+                    started_at=started_at,
+                    ended_at=ended_at,
+                    answered=answered,
+                    correct=right,
+                    total_response_ms=total_ms,
+                    active_ms=active_ms,
+                    xp_earned=session_xp,
+                )
+                ended_on = day if ended_at < next_midnight else day + timedelta(days=1)
+                _summary(summaries, ended_on)["sessions"] += 1
+                xp_total += session_xp
+                correct_total += right
+                last_at = ended_at
+                at = ended_at + timedelta(minutes=rng.randint(1, 5))
+
+        practised = sorted(summaries)  # every generated day completed a session
+        streaks: dict[date, int] = {}
+        run = 0
+        for index, day in enumerate(practised):
+            consecutive = index and (day - practised[index - 1]).days == 1
+            run = run + 1 if consecutive else 1
+            streaks[day] = run
+        for day, counters in summaries.items():
+            writers[DailySummary].add(
+                id=ids.take(DailySummary),
+                user_id=uid,
+                date=day,
+                streak=streaks[day],
+                daily_goal_met=False,
+                facts_mastered=0,
+                **counters,
+            )
+            writers[StreakDay].add(id=ids.take(StreakDay), user_id=uid, date=day)
+        for exercise_id, state in progress.items():
+            accuracy = state["correct"] / state["attempts"]
+            writers[ExerciseProgress].add(
+                id=ids.take(ExerciseProgress),
+                user_id=uid,
+                exercise_id=exercise_id,
+                attempts=state["attempts"],
+                correct=state["correct"],
+                current_streak=state["streak"],
+                best_streak=state["best_streak"],
+                average_response_ms=state["ms_sum"] // state["attempts"],
+                best_response_ms=state["best_ms"],
+                last_response_ms=state["last_ms"],
+                recent=state["recent"],
+                mastery=round(accuracy * min(1.0, state["attempts"] / 10), 4),
+                fluency_level=FluencyLevel.ACCURACY if accuracy >= 0.8 else FluencyLevel.LEARNING,
+                card={},
+                due_at=state["last_at"] + timedelta(days=1),
+                last_attempt_at=state["last_at"],
+            )
+        for track_id, (track_attempts, track_correct, track_xp) in tracks.items():
+            writers[TrackProgress].add(
+                id=ids.take(TrackProgress),
+                user_id=uid,
+                track_id=track_id,
+                attempts=track_attempts,
+                correct=track_correct,
+                xp=track_xp,
+                unlocked_at=joined_at,
+            )
+        last_day = practised[-1] if practised else None
+        # A streak is current while its last day is today or yesterday.
+        current = streaks[last_day] if last_day and last_day >= self.today - timedelta(1) else 0
+        writers[Standing].add(
+            id=ids.take(Standing),
+            user_id=uid,
+            xp=xp_total,
+            level=level_for(xp_total),
+            current_streak=current,
+            best_streak=max(streaks.values(), default=0),
+            last_active_date=last_day,
+            last_active_at=last_at,
+            last_active_timezone=self.zone if last_at else "",
+            correct_answers=correct_total,
+        )
+
+
+def _summary(summaries: dict[date, dict[str, int]], day: date) -> dict[str, int]:
+    summary = summaries.get(day)
+    if summary is None:
+        summary = summaries[day] = dict.fromkeys(_SUMMARY_COUNTERS, 0)
+    return summary
+
+
+_SUMMARY_COUNTERS = (
+    "practised_ms",
+    "sessions",
+    "questions",
+    "correct",
+    "facts_reviewed",
+    "new_facts",
+    "lesson_ms",
+    "review_ms",
+    "drill_ms",
+    "quiz_ms",
+    "xp",
+)
