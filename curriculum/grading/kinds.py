@@ -17,8 +17,19 @@ from fractions import Fraction
 from typing import Any, TypeGuard
 
 from curriculum.grading.display import to_latex
-from curriculum.grading.equivalence import Outcome, compare, compare_up_to_constant
+from curriculum.grading.equivalence import Outcome, Seed, compare, compare_up_to_constant
 from curriculum.grading.errors import SpecError, TemplateError
+from curriculum.grading.forms import (
+    EXPANDED,
+    FACTORED,
+    FORMS,
+    LOWEST_TERMS,
+    NO_DECIMALS,
+    PARTIAL_FRACTIONS,
+    SIMPLIFIED,
+    TOO_COMPLICATED,
+    first_failure,
+)
 from curriculum.grading.mathparse import (
     CONSTANT_NAMES,
     FUNCTION_NAMES,
@@ -59,6 +70,15 @@ VALIDATION_VARIANTS = 8
 CORRECT = "Correct!"
 NOT_QUITE = "Not quite. Have another look."
 
+# Verdict.reason codes (stable: statistics and the admin count wrong answers by them).
+SYNTAX = "syntax"
+MISSING_CONSTANT = "missing_constant"
+SIG_FIGS = "sig_figs"
+DECIMAL_PLACES = "decimal_places"
+NOTATION = "notation"
+UNIT = "unit"
+SPEC_ERROR = "spec_error"
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -69,6 +89,9 @@ class Verdict:
     interpreted_as: str  # what the response was read as (LaTeX for expressions); "" if nothing
     feedback: str  # a message for the learner
     explanation: str = ""  # multiple choice: the chosen option's explanation
+    # Why it is wrong, machine-readable and stable: "" (right or plainly wrong), "form:<name>",
+    # "missing_constant", "sig_figs", "decimal_places", "notation", "unit", "syntax".
+    reason: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,8 +101,10 @@ def _right(interpreted_as: str, explanation: str = "") -> Verdict:
     return Verdict(True, 1.0, interpreted_as, CORRECT, explanation)
 
 
-def _wrong(feedback: str, interpreted_as: str = "", explanation: str = "") -> Verdict:
-    return Verdict(False, 0.0, interpreted_as, feedback, explanation)
+def _wrong(
+    feedback: str, interpreted_as: str = "", explanation: str = "", *, reason: str = ""
+) -> Verdict:
+    return Verdict(False, 0.0, interpreted_as, feedback, explanation, reason)
 
 
 def _is_int(value: object) -> TypeGuard[int]:
@@ -373,6 +398,45 @@ class _Expression:
     expected: ParsedExpression
     variables: frozenset[str]
     up_to_constant: bool
+    forms: tuple[str, ...] = ()
+    # With a declared variable of integration: the answer's fixed symbols (not constants).
+    parameters: frozenset[str] | None = None
+
+
+def _symbol_name(name: str) -> str:
+    return greek_name(name) if not name.isascii() else name
+
+
+def _compile_names(raw: Any, field: str, errors: dict[str, str]) -> frozenset[str] | None:
+    """A list of variable names (`["x", "theta", "θ"]`), or None with a message in `errors`."""
+    if not isinstance(raw, list) or not all(
+        isinstance(name, str) and _VARIABLE_NAME.fullmatch(name) for name in raw
+    ):
+        errors[field] = "Variables must be a list of names made of letters."
+        return None
+    clashes = [
+        name
+        for name in raw
+        if name.lower() in FUNCTION_NAMES or (name in CONSTANT_NAMES and name != "e")
+    ]
+    if clashes:
+        errors[field] = f"'{clashes[0]}' is a function or constant name."
+        return None
+    return frozenset(_symbol_name(name) for name in raw)
+
+
+def _compile_forms(spec: Mapping[str, Any], errors: dict[str, str]) -> tuple[str, ...]:
+    raw = spec.get("forms", [])
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(name, str) for name in raw):
+        errors["forms"] = f"Forms must be a list of names: {', '.join(FORMS)}."
+        return ()
+    unknown = [name for name in raw if name not in FORMS]
+    if unknown:
+        errors["forms"] = f"Unknown form '{unknown[0]}'. Use any of: {', '.join(FORMS)}."
+        return ()
+    return tuple(dict.fromkeys(raw))
 
 
 def _compile_expression(spec: Mapping[str, Any]) -> _Expression:
@@ -380,25 +444,28 @@ def _compile_expression(spec: Mapping[str, Any]) -> _Expression:
     raw_variables = spec.get("variables")
     declared: frozenset[str] | None = None
     if raw_variables is not None:
-        if not isinstance(raw_variables, list) or not all(
-            isinstance(name, str) and _VARIABLE_NAME.fullmatch(name) for name in raw_variables
-        ):
-            errors["variables"] = "Variables must be a list of names made of letters."
-        else:
-            clashes = [
-                name
-                for name in raw_variables
-                if name.lower() in FUNCTION_NAMES or (name in CONSTANT_NAMES and name != "e")
-            ]
-            if clashes:
-                errors["variables"] = f"'{clashes[0]}' is a function or constant name."
-            else:
-                declared = frozenset(
-                    greek_name(name) if not name.isascii() else name for name in raw_variables
-                )
+        declared = _compile_names(raw_variables, "variables", errors)
+    forms = _compile_forms(spec, errors)
     up_to_constant = spec.get("up_to_constant", False)
     if not isinstance(up_to_constant, bool):
         errors["up_to_constant"] = "up_to_constant must be true or false."
+    variable = spec.get("variable")
+    constants: frozenset[str] = _CONVENTIONAL_CONSTANTS
+    if variable is not None:
+        if up_to_constant is not True:
+            errors["variable"] = (
+                "The variable of integration is only used with up_to_constant (antiderivatives)."
+            )
+        elif not isinstance(variable, str) or not _VARIABLE_NAME.fullmatch(variable):
+            errors["variable"] = 'Give the variable of integration as a name, e.g. "x".'
+        else:
+            variable = _symbol_name(variable)
+        if spec.get("constants") is not None:
+            constants = _compile_names(spec["constants"], "constants", errors) or frozenset()
+            if isinstance(variable, str) and variable in constants:
+                errors["constants"] = "The variable of integration cannot be a constant."
+    elif spec.get("constants") is not None:
+        errors["constants"] = "Constants are only used with a variable of integration."
     answer = spec.get("answer")
     expected: ParsedExpression | None = None
     if not isinstance(answer, str) or not answer.strip():
@@ -408,15 +475,29 @@ def _compile_expression(spec: Mapping[str, Any]) -> _Expression:
             expected = parse(answer, declared)
         except MathSyntaxError as exc:
             errors["answer"] = f"{exc.message} (at character {exc.position + 1})."
+    if (
+        expected is not None
+        and isinstance(variable, str)
+        and "variable" not in errors
+        and variable not in expected.symbols
+    ):
+        errors["variable"] = f"The answer does not use the variable of integration {variable}."
     if errors or expected is None:
         raise SpecError(errors)
+    if isinstance(variable, str):
+        # The teacher's constant is whichever listed constant the answer uses (maybe none);
+        # every other symbol except the variable is a fixed parameter.
+        parameters = expected.symbols - {variable} - constants
+        return _Expression(
+            expected, frozenset({variable}), True, forms, parameters=frozenset(parameters)
+        )
     if declared is not None:
         variables = declared
     elif up_to_constant:
         variables = expected.symbols - _CONVENTIONAL_CONSTANTS
     else:
         variables = expected.symbols
-    return _Expression(expected, variables, bool(up_to_constant))
+    return _Expression(expected, variables, bool(up_to_constant), forms)
 
 
 def _names(names: Iterable[str]) -> str:
@@ -424,26 +505,36 @@ def _names(names: Iterable[str]) -> str:
     return ", ".join(ordered[:-1]) + " and " + ordered[-1] if len(ordered) > 1 else ordered[0]
 
 
-def _grade_expression(spec: _Expression, response: Any) -> Verdict:
+def _grade_expression(spec: _Expression, response: Any, seed: Seed = None) -> Verdict:
     text = _as_text(response)
     if not text.strip():
-        return _wrong("Type an answer.")
+        return _wrong("Type an answer.", reason=SYNTAX)
     try:
         given = parse(text, spec.variables | spec.expected.symbols)
     except MathSyntaxError as exc:
-        return _wrong(f"{exc.message} (at character {exc.position + 1}).")
+        return _wrong(f"{exc.message} (at character {exc.position + 1}).", reason=SYNTAX)
     shown = to_latex(given.node)
     expected = spec.expected
     if spec.up_to_constant:
         outcome = compare_up_to_constant(
-            expected.node, given.node, spec.variables, expected.symbols, given.symbols
+            expected.node,
+            given.node,
+            spec.variables,
+            expected.symbols,
+            given.symbols,
+            parameters=spec.parameters or frozenset(),
+            seed=seed,
         )
     else:
-        outcome = compare(expected.node, given.node, expected.symbols, given.symbols)
+        outcome = compare(expected.node, given.node, expected.symbols, given.symbols, seed=seed)
     if outcome is Outcome.EQUIVALENT:
+        failure = first_failure(spec.forms, given.node)
+        if failure is not None:
+            name, feedback = failure
+            return _wrong(feedback, shown, reason=f"form:{name}")
         return _right(shown)
     if outcome is Outcome.MISSING_CONSTANT:
-        return _wrong("Don't forget the constant of integration.", shown)
+        return _wrong("Don't forget the constant of integration.", shown, reason=MISSING_CONSTANT)
     if outcome is Outcome.TOO_SLOW:
         return _wrong("Your answer is too complicated to check. Try simplifying it.", shown)
     if outcome is Outcome.UNDETERMINED:
@@ -458,14 +549,36 @@ def _grade_expression(spec: _Expression, response: Any) -> Verdict:
 
 
 def _check_expression_is_gradable(spec: _Expression) -> dict[str, str]:
-    """Author check: the expected answer must have values at our sample points."""
+    """Author check: the expected answer must have values at our sample points.
+
+    With answer forms, the answer itself must be in every form it requires: it is what
+    learners are shown once they are done, and a form no answer can take is an author error.
+    """
     expected = spec.expected
     outcome = compare(expected.node, expected.node, expected.symbols, expected.symbols)
     if outcome is Outcome.UNDETERMINED:
         return {"answer": "The answer is undefined for every sample value of its variables."}
     if outcome is Outcome.TOO_SLOW:
         return {"answer": "The answer is too complicated to check quickly."}
+    if PARTIAL_FRACTIONS in spec.forms and len(expected.symbols - (spec.parameters or set())) > 1:
+        return {"forms": "Partial fractions need an answer in one variable."}
+    failure = first_failure(spec.forms, expected.node)
+    if failure is not None:
+        name, feedback = failure
+        if feedback == TOO_COMPLICATED:
+            return {"forms": f"The answer is too complicated to check the form {name}."}
+        return {"forms": f"The answer itself is not {_FORM_ADJECTIVES[name]}: write it that way."}
     return {}
+
+
+_FORM_ADJECTIVES = {
+    FACTORED: "factored",
+    EXPANDED: "expanded",
+    LOWEST_TERMS: "in lowest terms",
+    SIMPLIFIED: "simplified",
+    NO_DECIMALS: "free of decimals",
+    PARTIAL_FRACTIONS: "written as partial fractions",
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -518,11 +631,14 @@ def grade(
     response: str | int,
     *,
     values: Mapping[str, int] | None = None,
+    seed: Seed = None,
 ) -> Verdict:
     """Grade a learner's `response` to an exercise of `kind` with answer `spec`.
 
     For a parametrised exercise pass the variant's `values` (from `variant_for`): the spec's
-    templates are rendered first. Raises SpecError only for a malformed spec; any response,
+    templates are rendered first. `seed` (e.g. the attempt's id) chooses the sample points of
+    expression equivalence: the same seed gives the same verdict, so a regrade reproduces it;
+    None is a fixed default. Raises SpecError only for a malformed spec; any response,
     however malformed or hostile, gets a Verdict.
     """
     if isinstance(spec, Mapping) and values:
@@ -531,6 +647,8 @@ def grade(
         raise SpecError("This exercise has parameters: pass the variant's values.", PARAMS_KEY)
     compiled = _compile(kind, spec)
     try:
+        if kind == EXPRESSION:
+            return _grade_expression(compiled, response, seed)
         return _GRADERS[kind](compiled, response)
     except Exception:  # a learner's answer must never become a server error
         logger.exception("Grading a %s response failed", kind)
@@ -541,10 +659,12 @@ def _validate_plain(kind: str, spec: Mapping[str, Any]) -> dict[str, str]:
     try:
         compiled = _compile(kind, spec)
     except SpecError as exc:
-        return exc.errors
-    if kind == EXPRESSION:
-        return _check_expression_is_gradable(compiled)
-    return {}
+        errors = exc.errors
+    else:
+        errors = _check_expression_is_gradable(compiled) if kind == EXPRESSION else {}
+    if kind != EXPRESSION and spec.get("forms"):
+        errors.setdefault("forms", "Answer forms apply only to expression exercises.")
+    return errors
 
 
 def validate_spec(

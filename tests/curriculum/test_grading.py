@@ -38,6 +38,7 @@ def test_a_verdict_is_frozen_and_serialisable() -> None:
         "interpreted_as": "paris",
         "feedback": "Correct!",
         "explanation": "",
+        "reason": "",
     }
 
 
