@@ -206,3 +206,83 @@ def test_each_check_constraint_reports_at_its_field(
         row.validate_constraints()
 
     assert raised.value.message_dict == {field: [message]}
+
+
+# --- The multiple-choice constraint is really checked by full_clean(), on every database ---------
+#
+# On PostgreSQL its options-length expression once compiled its argument twice but passed the
+# parameters once; Django's constraint check then failed with "the query has 10 placeholders but 8
+# parameters were passed", logged it as a warning and let the exercise through unchecked.
+
+CHOICE_MESSAGE = (
+    "A multiple-choice exercise needs at least two options and the number of the correct one "
+    "among them."
+)
+
+
+def _database_check_failures(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if "calling check()" in record.getMessage() or "placeholders" in record.getMessage()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("options", "correct_option"),
+    [
+        (["12", "7"], 2),  # out of range
+        (["12"], 0),  # one option
+        ({"text": "12"}, 0),  # not a list
+    ],
+)
+def test_the_multiple_choice_constraint_is_checked_in_the_database_and_reported_at_its_field(
+    caplog: pytest.LogCaptureFixture, options: Any, correct_option: int
+) -> None:
+    """What `full_clean()` runs after `clean()`: the grader's own check is not the only guard."""
+    exercise = ExerciseFactory.build(
+        lesson=LessonFactory(),
+        kind="multiple_choice",
+        options=options,
+        correct_option=correct_option,
+    )
+
+    with caplog.at_level("WARNING"), pytest.raises(ValidationError) as raised:
+        exercise.validate_constraints()
+
+    assert raised.value.message_dict == {"correct_option": [CHOICE_MESSAGE]}
+    assert _database_check_failures(caplog) == []
+
+
+def test_full_clean_refuses_a_correct_option_out_of_range_at_the_field(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    exercise = ExerciseFactory.build(
+        lesson=LessonFactory(), kind="multiple_choice", options=["12", "7"], correct_option=2
+    )
+
+    with caplog.at_level("WARNING"), pytest.raises(ValidationError) as raised:
+        exercise.full_clean()
+
+    assert raised.value.message_dict == {
+        "correct_option": ["The correct option must be one of the options: 0 to 1."]
+    }
+    assert _database_check_failures(caplog) == []
+
+
+def test_a_valid_multiple_choice_exercise_is_checked_without_a_database_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    exercise = ExerciseFactory.build(
+        lesson=LessonFactory(),
+        kind="multiple_choice",
+        options=["12", "7", "34"],
+        correct_option=2,
+    )
+
+    with caplog.at_level("WARNING"):
+        exercise.full_clean()
+        exercise.save()
+        exercise.full_clean()  # a saved row is checked the same way
+
+    assert _database_check_failures(caplog) == []
