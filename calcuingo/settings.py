@@ -17,6 +17,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from calcuingo.resilience import connection_class_for
+
 # Lets annotations such as `admin.ModelAdmin[Lesson]` run, not only type-check. (DRF's classes are
 # patched in AccountsConfig.ready: importing DRF here would freeze its settings before ours exist.)
 django_stubs_ext.monkeypatch()
@@ -85,7 +87,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused from its Content-Length, before anything reads it.
+    "calcuingo.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "calcuingo.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,6 +157,9 @@ if REDIS_URL:
                 # Short timeouts: an unreachable Redis must cost milliseconds, not a hung request.
                 "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
                 "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=0.5),
+                # And a circuit breaker: after one failure, skip Redis for a few seconds, so a
+                # hung server costs each request nothing instead of one timeout per call.
+                "CONNECTION_POOL_KWARGS": {"connection_class": connection_class_for(REDIS_URL)},
             },
         }
     }
@@ -164,7 +172,10 @@ else:
     }
 # A Redis outage degrades to cache misses, logged by django_redis, never to an error page.
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# The breaker logs each outage once (opened, closed again); a traceback per ignored call would
+# flood the log exactly when the site is busiest.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
+REDIS_CIRCUIT_RESET_SECONDS: float = env.float("REDIS_CIRCUIT_RESET_SECONDS", default=10.0)
 DJANGO_REDIS_LOGGER = "calcuingo.cache"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -265,6 +276,14 @@ DEFAULT_FROM_EMAIL: str = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Client identity ------------------------------------------------------------------------
+# How many reverse proxies of ours stand in front of the server, each appending to
+# X-Forwarded-For. 0 (the default): the client is the connection's address and the header is
+# ignored, for throttles, lockout and audit alike (`calcuingo.security.client_ip`).
+TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
@@ -296,7 +315,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_credentials"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
-AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IP_HEADERS", default=["REMOTE_ADDR"])
+# Failures are rows in the database, not cache entries: the lockout holds while Redis is down.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The address comes from the connection, or from X-Forwarded-For only through our own trusted
+# proxies (TRUSTED_PROXY_COUNT): behind a proxy the lockout keys on the client, not the proxy,
+# and a made-up header cannot pick the address.
+AXES_CLIENT_IP_CALLABLE = "calcuingo.security.client_ip"
 
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
@@ -340,10 +364,20 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "calcuingo.api.pagination.DefaultPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # DRF's throttles, keyed on `calcuingo.security.client_ip` and counting in local memory
+    # while Redis is unreachable (see calcuingo/throttling.py for the trade-off).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "calcuingo.throttling.AnonRateThrottle",
+        "calcuingo.throttling.UserRateThrottle",
+        "calcuingo.throttling.ScopedRateThrottle",
+    ],
+    # For any DRF code that still asks for the client's address itself.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # A hostile body (nested too deep, too many fields) is a 400, not a server error.
+    "DEFAULT_PARSER_CLASSES": [
+        "calcuingo.api.parsers.JSONParser",
+        "calcuingo.api.parsers.FormParser",
+        "calcuingo.api.parsers.MultiPartParser",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
@@ -430,6 +464,12 @@ STORAGES = {
 }
 
 # --- Security -------------------------------------------------------------------------------
+# Request bodies: Django's limit for forms and `request.body`, enforced for every body (JSON too)
+# from its Content-Length by `calcuingo.middleware.RequestBodyLimitMiddleware`; file uploads
+# (multipart: the admin's imports) have their own cap.
+DATA_UPLOAD_MAX_MEMORY_SIZE: int = env.int("DATA_UPLOAD_MAX_BYTES", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_FIELDS", default=1000)
+MAX_UPLOAD_BYTES: int = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
