@@ -39,13 +39,21 @@ from curriculum.grading.mathparse import (
     parse,
 )
 from curriculum.grading.numbers import (
+    ExactConstant,
     NumberFormatError,
+    TypedNumber,
+    constant_value,
     format_number,
+    fraction_of,
     looks_like_calculation,
     normalise_unit,
     read_bare_number,
-    read_number,
+    read_constant,
+    read_numeric,
+    round_half_away,
+    round_significant,
     terminating_decimal_places,
+    to_mpf,
 )
 from curriculum.grading.templates import (
     arithmetic_value,
@@ -186,11 +194,20 @@ def _grade_multiple_choice(spec: _Choice, response: Any) -> Verdict:
 
 @dataclass(frozen=True, slots=True)
 class _Numeric:
-    value: Fraction
+    value: Fraction | None  # the exact value when it is rational; None for pi, sqrt(2), ...
+    approx: Any  # the value as an mpmath mpf at numbers.DIGITS digits
     abs_tol: Fraction
     rel_tol: Fraction
     units: tuple[str, ...]
     unit_required: bool
+    sig_figs: int | None = None
+    decimal_places: int | None = None
+    scientific: bool = False
+
+    @property
+    def exact(self) -> Fraction:
+        """The rational value, or the irrational one to numbers.DIGITS digits."""
+        return self.value if self.value is not None else fraction_of(self.approx)
 
 
 def _tolerance(spec: Mapping[str, Any], key: str, errors: dict[str, str]) -> Fraction:
@@ -207,14 +224,52 @@ def _tolerance(spec: Mapping[str, Any], key: str, errors: dict[str, str]) -> Fra
     return value
 
 
+def _spec_value(raw: Any) -> tuple[Fraction | None, Any]:
+    """The expected number: exact arithmetic (`1/2`, 0.5) or an exact constant (`3*pi/2`)."""
+    try:
+        value = _spec_number(raw)
+    except (ValueError, TemplateError):
+        if not isinstance(raw, str):
+            raise
+    else:
+        return value, to_mpf(value)
+    try:
+        parsed = parse(raw, frozenset())
+    except MathSyntaxError as exc:
+        raise ValueError(f"{exc.message} at character {exc.position + 1}") from None
+    if parsed.symbols:
+        raise ValueError(f"it cannot contain variables like {_names(parsed.symbols)}")
+    if parsed.node.rational is not None:
+        return parsed.node.rational, to_mpf(parsed.node.rational)
+    try:
+        return None, constant_value(parsed.node, author=True)
+    except ArithmeticError:
+        raise ValueError("it has no real value") from None
+
+
+_PRECISION_LIMIT = 30
+
+
+def _precision(spec: Mapping[str, Any], key: str, least: int, errors: dict[str, str]) -> int | None:
+    raw = spec.get(key)
+    if raw is None:
+        return None
+    if not _is_int(raw) or not least <= raw <= _PRECISION_LIMIT:
+        label = "Significant figures" if key == "sig_figs" else "Decimal places"
+        errors[key] = f"{label} must be a whole number from {least} to {_PRECISION_LIMIT}."
+        return None
+    return raw
+
+
 def _compile_numeric(spec: Mapping[str, Any]) -> _Numeric:
     errors: dict[str, str] = {}
-    value = Fraction(0)
+    value: Fraction | None = Fraction(0)
+    approx: Any = None
     if "value" not in spec:
-        errors["value"] = 'Give the expected number, e.g. "1/2" or 0.5.'
+        errors["value"] = 'Give the expected number, e.g. "1/2", 0.5 or "3*pi/2".'
     else:
         try:
-            value = _spec_number(spec["value"])
+            value, approx = _spec_value(spec["value"])
         except (ValueError, TemplateError) as exc:
             errors["value"] = f"The expected value must be a number ({exc})."
     abs_tol = _tolerance(spec, "abs_tol", errors)
@@ -234,31 +289,159 @@ def _compile_numeric(spec: Mapping[str, Any]) -> _Numeric:
     unit_required = spec.get("unit_required", False)
     if not isinstance(unit_required, bool):
         errors["unit_required"] = "unit_required must be true or false."
+    sig_figs = _precision(spec, "sig_figs", 1, errors)
+    decimal_places = _precision(spec, "decimal_places", 0, errors)
+    if sig_figs is not None and decimal_places is not None:
+        errors["decimal_places"] = "Choose significant figures or decimal places, not both."
+    if sig_figs is not None and value == 0:
+        errors["sig_figs"] = "A value of 0 has no significant figures: use decimal_places."
+    notation = spec.get("notation", "any")
+    if notation not in ("any", "scientific", None):
+        errors["notation"] = 'The notation must be "any" or "scientific".'
     if errors:
         raise SpecError(errors)
-    return _Numeric(value, abs_tol, rel_tol, units, bool(unit_required))
+    return _Numeric(
+        value,
+        approx,
+        abs_tol,
+        rel_tol,
+        units,
+        bool(unit_required),
+        sig_figs,
+        decimal_places,
+        notation == "scientific",
+    )
+
+
+def _strip_unit(text: str, units: tuple[str, ...]) -> tuple[str, str | None]:
+    """`3π/2 rad` -> (`3π/2`, `rad`) when rad is one of the exercise's units."""
+    stripped = text.strip()
+    for unit in units:
+        if stripped.endswith(unit) and len(stripped) > len(unit):
+            rest = stripped[: -len(unit)]
+            if not rest[-1].isalpha():
+                return rest, unit
+    return text, None
+
+
+def _read_numeric_response(
+    spec: _Numeric, text: str
+) -> tuple[TypedNumber | ExactConstant, str | None]:
+    """The learner's number and the unit written with it (an exact constant may carry one)."""
+    try:
+        answer = read_numeric(text)
+    except NumberFormatError:
+        rest, unit = _strip_unit(text, spec.units)
+        constant = read_constant(rest) if unit is not None else None
+        if constant is None:
+            raise
+        return constant, unit
+    if isinstance(answer, TypedNumber):
+        rest, unit = _strip_unit(text, spec.units) if answer.unit else (text, None)
+        constant = read_constant(rest) if unit is not None else None
+        if constant is not None:
+            return constant, unit
+        return answer, answer.unit
+    return answer, None
+
+
+def _precision_feedback(spec: _Numeric) -> tuple[str, str]:
+    if spec.sig_figs is not None:
+        plural = "s" if spec.sig_figs != 1 else ""
+        return f"Give your answer to {spec.sig_figs} significant figure{plural}.", SIG_FIGS
+    places = spec.decimal_places
+    plural = "s" if places != 1 else ""
+    return f"Give your answer to {places} decimal place{plural}.", DECIMAL_PLACES
+
+
+def _within(spec: _Numeric, given: TypedNumber | ExactConstant, target: Fraction) -> bool:
+    allowed = max(spec.abs_tol, spec.rel_tol * abs(spec.exact))
+    if isinstance(given, TypedNumber) and spec.value is not None:
+        return abs(given.value - target) <= allowed  # both exact: no rounding anywhere
+    given_value = given.value if isinstance(given, TypedNumber) else fraction_of(given.approx)
+    if allowed == 0:
+        # An irrational value (or an exact constant typed): equal to 1e-40, far beyond any
+        # digits a learner could type by accident.
+        scale = max(abs(target), abs(given_value), Fraction(1, 10**250))
+        return abs(given_value - target) <= scale / 10**40
+    return abs(given_value - target) <= allowed
+
+
+def _precision_verdict(
+    spec: _Numeric, given: TypedNumber | ExactConstant, shown: str
+) -> Verdict | None:
+    """None when the number is written to the required precision and rounds right."""
+    feedback, reason = _precision_feedback(spec)
+    written = given.written if isinstance(given, TypedNumber) else None
+    if written is None:
+        return _wrong(feedback, shown, reason=reason)
+    if spec.sig_figs is not None:
+        fewest, most = written.significant_figures()
+        counted = fewest <= spec.sig_figs <= most
+        target = round_significant(spec.exact, spec.sig_figs)
+    else:
+        places = spec.decimal_places or 0
+        counted = written.decimal_places() == places
+        target = round_half_away(spec.exact, places)
+    assert isinstance(given, TypedNumber)
+    if not counted:
+        # The right digits to another precision (0.0014 or 0.001414 for 0.00141): say which
+        # precision; anything else is plainly wrong.
+        if spec.sig_figs is not None:
+            fewest, most = written.significant_figures()
+            counts = range(max(fewest, 1), most + 1)
+            readings = [round_significant(spec.exact, count) for count in counts]
+            near = given.value in readings
+            near = near or round_significant(given.value, spec.sig_figs) == target
+        else:
+            places = spec.decimal_places or 0
+            near = round_half_away(spec.exact, written.decimal_places()) == given.value or (
+                round_half_away(given.value, places) == target
+            )
+        return _wrong(feedback if near else NOT_QUITE, shown, reason=reason if near else "")
+    if not _within(spec, given, target):
+        return _wrong(NOT_QUITE, shown)
+    return None
 
 
 def _grade_numeric(spec: _Numeric, response: Any) -> Verdict:
+    text = _as_text(response)
     try:
-        typed = read_number(_as_text(response))
+        given, unit = _read_numeric_response(spec, text)
     except NumberFormatError as exc:
-        return _wrong(str(exc))
-    shown = format_number(typed.value) + (f" {typed.unit}" if typed.unit else "")
+        return _wrong(str(exc), reason=SYNTAX)
+    if isinstance(given, TypedNumber):
+        needs_written = spec.sig_figs or spec.decimal_places is not None or spec.scientific
+        number = str(given.written) if needs_written and given.written else None
+        shown = number or format_number(given.value)
+    else:
+        shown = given.text
+    shown += f" {unit}" if unit else ""
     if spec.units:
-        if typed.unit is None:
+        if unit is None:
             if spec.unit_required:
-                return _wrong(f"Include the unit ({spec.units[0]}).", shown)
-        elif normalise_unit(typed.unit) not in {normalise_unit(unit) for unit in spec.units}:
-            return _wrong(f"The unit should be {spec.units[0]}.", shown)
-    elif typed.unit is not None:
-        if looks_like_calculation(_as_text(response)):
-            return _wrong("Type a single number (like 0.5, 1/2 or 2 1/2), not a calculation.")
-        return _wrong("This answer has no unit: type just the number.", shown)
-    allowed = max(spec.abs_tol, spec.rel_tol * abs(spec.value))
-    if abs(typed.value - spec.value) <= allowed:
-        return _right(shown)
-    return _wrong(NOT_QUITE, shown)
+                return _wrong(f"Include the unit ({spec.units[0]}).", shown, reason=UNIT)
+        elif normalise_unit(unit) not in {normalise_unit(known) for known in spec.units}:
+            return _wrong(f"The unit should be {spec.units[0]}.", shown, reason=UNIT)
+    elif unit is not None:
+        if looks_like_calculation(text):
+            return _wrong(
+                "Type a single number (like 0.5, 1/2 or 2 1/2), not a calculation.",
+                reason=SYNTAX,
+            )
+        return _wrong("This answer has no unit: type just the number.", shown, reason=UNIT)
+    if spec.sig_figs is not None or spec.decimal_places is not None:
+        verdict = _precision_verdict(spec, given, shown)
+        if verdict is not None:
+            return verdict
+    elif not _within(spec, given, spec.exact):
+        return _wrong(NOT_QUITE, shown)
+    written = given.written if isinstance(given, TypedNumber) else None
+    if spec.scientific and (written is None or not written.is_normalised_scientific()):
+        return _wrong(
+            "Write your answer in scientific notation, like 1.41 × 10^-3.", shown, reason=NOTATION
+        )
+    return _right(shown)
 
 
 # --------------------------------------------------------------------------------------------
