@@ -8,7 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from curriculum import grading
-from curriculum.grading.numbers import NumberFormatError, read_bare_number, read_number
+from curriculum.grading.numbers import NumberFormatError, read_bare_number, read_numeric
 from curriculum.models import Exercise
 
 from .models import FluencyLevel, InputMethod, PracticeSession
@@ -74,7 +74,7 @@ def answer_format_error(response: str, *, kind: str, variables: list[str]) -> st
 
 NUMBER_READERS: dict[str, Callable[[str], object]] = {
     Exercise.Kind.FACT: read_bare_number,
-    Exercise.Kind.NUMERIC: read_number,
+    Exercise.Kind.NUMERIC: read_numeric,
 }
 
 
