@@ -116,7 +116,7 @@ def test_a_regrade_with_the_same_seed_gives_the_same_verdict(seed: str | int | N
     for case in EXPRESSION_CASES:
         first = grade(case.kind, case.spec, case.response, seed=seed)
         again = grade(case.kind, case.spec, case.response, seed=seed)
-        assert first == again, case.id
+        assert first == again, f"{case.id}: {first} then {again}"
 
 
 def test_right_and_wrong_do_not_depend_on_the_attempts_seed() -> None:
