@@ -37,23 +37,37 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 import mpmath  # type: ignore[import-untyped]
 
-from curriculum.grading.mathparse import Call, Const, Neg, Node, Num, Power, Product, Sum, Var
+from curriculum.grading import exact
+from curriculum.grading.calculus import DeadlineExceeded, NotDifferentiable, derivative
+from curriculum.grading.mathparse import (
+    Call,
+    Const,
+    Neg,
+    Node,
+    Num,
+    Power,
+    Product,
+    Sum,
+    Var,
+    free_symbols,
+)
 
 TIME_LIMIT_SECONDS = 0.5
 _DIGITS = 30
 _REL_TOL = 1e-12
 _ABS_TOL = 1e-20
-_LARGEST = 1e300
-_TINY = 1e-250
+_LARGEST_BITS = 997  # |value| >= 2^997 (about 1.3e300) counts as undefined
+_TINY_BITS = -830  # |part| < 2^-830 (about 1.4e-250) is flushed to zero
 _LOG_LARGEST = 690.0  # ln(1e300); exp beyond this would exceed _LARGEST
 _TARGET_POINTS = 8
 _MIN_POINTS = 4
 _MAX_CANDIDATES = 48
 _SEED = 1729
+_P = TypeVar("_P")
 
 Seed = str | int | None
 
@@ -62,7 +76,7 @@ def _seed_value(seed: Seed) -> int:
     """A stable integer for `seed` (hashlib, never Python's per-process randomised hash())."""
     if seed is None:
         return _SEED
-    digest = hashlib.sha256(f"{type(seed).__name__}:{seed}".encode()).digest()
+    digest = hashlib.sha256(f"calcuingo-equivalence:{seed}".encode()).digest()
     return int.from_bytes(digest[:8], "big")
 
 
@@ -78,8 +92,7 @@ class _Undefined(Exception):
     """The expression has no finite value at this point."""
 
 
-class _OutOfTime(Exception):
-    pass
+_OutOfTime = DeadlineExceeded
 
 
 _local = threading.local()
@@ -101,6 +114,7 @@ class _Evaluator:
     def __init__(self, deadline: float) -> None:
         self.ctx = _context()
         self.deadline = deadline
+        self.constants: dict[Fraction, Any] = {}
         ctx = self.ctx
         self.unary: dict[str, Callable[[Any], Any]] = {
             "asin": ctx.asin,
@@ -131,29 +145,43 @@ class _Evaluator:
 
     def at(self, node: Node, env: dict[str, Any]) -> Any:
         """The value of `node` at `env`; raises _Undefined where it has no finite value."""
+        self.memo: dict[int, Any] = {}
         try:
             return self._value(node, env)
         except (ZeroDivisionError, ValueError, OverflowError, ArithmeticError) as exc:
             raise _Undefined from exc
 
     def _mpc(self, value: Fraction) -> Any:
-        return self.ctx.mpc(self.ctx.mpf(value.numerator) / value.denominator)
+        known = self.constants.get(value)
+        if known is None:
+            known = self.constants[value] = self.ctx.mpc(
+                self.ctx.mpf(value.numerator) / value.denominator
+            )
+        return known
 
     def _checked(self, value: Any) -> Any:
-        ctx = self.ctx
-        if ctx.isnan(value.real) or ctx.isnan(value.imag):
-            raise _Undefined
-        if ctx.isinf(value.real) or ctx.isinf(value.imag):
-            if value.imag != 0:
+        """`value`, or _Undefined when it is NaN, a complex infinity or beyond 1e300.
+
+        Works on mpmath's raw (sign, mantissa, exponent, bitcount) parts: this runs at every
+        node, and comparing mpf objects with floats converts the float every time.
+        """
+        real, imag = value._mpc_
+        if (not real[1] and real[2]) or (not imag[1] and imag[2]):  # inf or nan
+            ctx = self.ctx
+            if ctx.isnan(value.real) or ctx.isnan(value.imag) or value.imag != 0:
                 raise _Undefined
             return value  # a real infinity typed as `oo`
-        if abs(value) > _LARGEST:
+        if (real[1] and real[2] + real[3] > _LARGEST_BITS) or (
+            imag[1] and imag[2] + imag[3] > _LARGEST_BITS
+        ):
             raise _Undefined
         # mpmath's exponents are unbounded, and arithmetic mixing 1 with 1e-400000000 costs
         # time proportional to the gap: flush negligible parts to zero to keep every step cheap.
-        real, imag = value.real, value.imag
-        if (real and abs(real) < _TINY) or (imag and abs(imag) < _TINY):
-            value = ctx.mpc(0 if abs(real) < _TINY else real, 0 if abs(imag) < _TINY else imag)
+        tiny_real = real[1] and real[2] + real[3] < _TINY_BITS
+        tiny_imag = imag[1] and imag[2] + imag[3] < _TINY_BITS
+        if tiny_real or tiny_imag:
+            zero = (0, 0, 0, 0)
+            value = self.ctx.make_mpc((zero if tiny_real else real, zero if tiny_imag else imag))
         return value
 
     def _finite(self, value: Any) -> Any:
@@ -162,6 +190,14 @@ class _Evaluator:
         return value
 
     def _value(self, node: Node, env: dict[str, Any]) -> Any:
+        # Derivatives share subtrees (see calculus): each shared node is evaluated once.
+        key = id(node)
+        known = self.memo.get(key)
+        if known is None:
+            known = self.memo[key] = self._compute(node, env)
+        return known
+
+    def _compute(self, node: Node, env: dict[str, Any]) -> Any:
         if time.perf_counter() > self.deadline:
             raise _OutOfTime
         ctx = self.ctx
@@ -207,7 +243,7 @@ class _Evaluator:
         base = self._finite(self._value(node.base, env))
         exponent_value = node.exponent.rational
         if exponent_value is not None and exponent_value.denominator == 1:
-            # Whole exponents (at most 100 by the parser) use exact repeated multiplication,
+            # Whole exponents (at most 10 000 by the parser) use exact repeated multiplication,
             # so (-2)^3 is exactly -8 rather than a complex number with a tiny imaginary part.
             n = int(exponent_value)
             if base == 0:
@@ -294,14 +330,18 @@ class _Point:
 class _Sampler:
     """Draws sample points where the expected answer is defined (real ones preferred)."""
 
-    def __init__(self, evaluator: _Evaluator, seed: Seed = None) -> None:
+    def __init__(self, evaluator: _Evaluator, seed_value: int = _SEED) -> None:
         self.evaluator = evaluator
-        self.rng = random.Random(_seed_value(seed))  # noqa: S311 - reproducible, not security
+        self.rng = random.Random(seed_value)  # noqa: S311 - reproducible, not security
 
     def value(self) -> Any:
         scale = 2.75 if self.rng.random() < 0.75 else 12.0
         magnitude = self.rng.uniform(0.25, scale)
         return self.evaluator.ctx.mpc(magnitude if self.rng.random() < 0.5 else -magnitude)
+
+    def constant(self, sign: int) -> Any:
+        """A value for a constant of integration, of the given sign."""
+        return self.evaluator.ctx.mpc(sign * self.rng.uniform(0.5, 3.0))
 
     def points(
         self, expected: Node, names: Iterable[str], fixed: dict[str, Any] | None = None
@@ -323,12 +363,25 @@ class _Sampler:
                     break
             elif len(complex_) < _TARGET_POINTS:
                 complex_.append(_Point(env, value, real=False))
-        needed = _MIN_POINTS if names else 1
-        if len(real) >= needed:
-            return real
-        if len(real) + len(complex_) >= needed:
-            return real + complex_
-        return []
+        return _enough(real, complex_, needed=_MIN_POINTS if names else 1)
+
+
+def _enough(real: list[_P], complex_: list[_P], *, needed: int) -> list[_P]:
+    """The real points if there are enough of them, else real and complex ones, else none."""
+    if len(real) >= needed:
+        return real
+    if len(real) + len(complex_) >= needed:
+        return real + complex_
+    return []
+
+
+def sample_points(
+    expected: Node, names: Iterable[str], *, seed: Seed = None
+) -> list[dict[str, complex]]:
+    """The points `compare` samples for `expected` with this seed (for tests and diagnostics)."""
+    evaluator = _Evaluator(time.perf_counter() + TIME_LIMIT_SECONDS)
+    points = _Sampler(evaluator, _seed_value(seed)).points(expected, names)
+    return [{name: complex(value) for name, value in point.env.items()} for point in points]
 
 
 def compare(
@@ -339,11 +392,25 @@ def compare(
     *,
     seed: Seed = None,
 ) -> Outcome:
-    """EQUIVALENT when `given` agrees with `expected` at every sample point (see module doc)."""
+    """EQUIVALENT when `given` is the same function as `expected` (see the module doc).
+
+    Rational functions are decided exactly (`exact`); everything else numerically at sample
+    points drawn from `seed`.
+    """
     deadline = time.perf_counter() + TIME_LIMIT_SECONDS
+    seed_value = _seed_value(seed)
     evaluator = _Evaluator(deadline)
     try:
-        points = _Sampler(evaluator, seed).points(expected, expected_symbols | given_symbols)
+        decided = exact.identical(
+            expected,
+            given,
+            seed_value=seed_value,
+            deadline=deadline,
+            names=expected_symbols | given_symbols,
+        )
+        if decided is not None:
+            return Outcome.EQUIVALENT if decided else Outcome.DIFFERENT
+        points = _Sampler(evaluator, seed_value).points(expected, expected_symbols | given_symbols)
         if not points:
             return Outcome.UNDETERMINED
         for point in points:
@@ -358,6 +425,19 @@ def compare(
     return Outcome.EQUIVALENT
 
 
+@dataclass(frozen=True, slots=True)
+class _Antiderivatives:
+    """One antiderivative question: the two answers, their derivatives and who is what."""
+
+    expected: Node
+    given: Node
+    derivatives: tuple[tuple[Node, Node], ...]  # (d expected, d given) per variable
+    sampled: tuple[str, ...]  # variables and parameters: a value per point
+    constants: tuple[str, ...]  # every constant, the teacher's and the learner's
+    learner_constants: frozenset[str]
+    constant_derivatives: bool  # whether the teacher's derivatives involve a constant
+
+
 def compare_up_to_constant(
     expected: Node,
     given: Node,
@@ -368,53 +448,273 @@ def compare_up_to_constant(
     parameters: frozenset[str] = frozenset(),
     seed: Seed = None,
 ) -> Outcome:
-    """EQUIVALENT when given - expected is constant in `variables` and given has a constant.
+    """EQUIVALENT when `given` is an antiderivative family of the same function as `expected`.
 
-    Every symbol that is not a variable is a constant (C, k, ...). The learner's answer must
-    depend on one of its constants (`x^3/3 + C`); a correct antiderivative without one
-    (`x^3/3` or `x^3/3 + 5`) is MISSING_CONSTANT.
+    `variables` are the variables of integration, `parameters` fixed symbols; every other
+    symbol is an arbitrary constant. Decided on the derivatives with respect to the variables
+    (exactly for rational functions, else numerically), then: the learner's answer must be
+    real wherever the teacher's is, for some value of its constants, and must contain a
+    constant that changes its value (`x^3/3`, `x^3/3 + 5` and `x^3/3 + C - C` are
+    MISSING_CONSTANT). See the module doc.
     """
     deadline = time.perf_counter() + TIME_LIMIT_SECONDS
-    evaluator = _Evaluator(deadline)
-    sampler = _Sampler(evaluator, seed)
-    constants = sorted((expected_symbols | given_symbols) - variables - parameters)
-    used_variables = (expected_symbols | given_symbols) & (variables | parameters)
+    seed_value = _seed_value(seed)
+    symbols = expected_symbols | given_symbols
+    constants = symbols - variables - parameters
     try:
-        assignments = [{name: sampler.value() for name in constants} for _ in range(2)]
-        points = sampler.points(expected, used_variables, assignments[0])
-        if not points:
-            return Outcome.UNDETERMINED
-        if not _constant_difference(evaluator, expected, given, points):
-            return Outcome.DIFFERENT
-        if not (given_symbols - variables - parameters):
-            return Outcome.MISSING_CONSTANT
-        # Same variable values, other constants: the difference must still be constant ...
-        moved = []
-        for point in points:
-            env = {**point.env, **assignments[1]}
-            try:
-                moved.append(_Point(env, evaluator.at(expected, env), point.real))
-            except _Undefined:
-                continue
-        if moved and not _constant_difference(evaluator, expected, given, moved):
-            return Outcome.DIFFERENT
-        # ... and the learner's answer must actually change with its constant (not C - C).
-        first = points[0]
         try:
-            before = evaluator.at(given, first.env)
-            after = evaluator.at(given, {**first.env, **assignments[1]})
-        except _Undefined:
-            return Outcome.DIFFERENT
-        if _close(before, after):
-            return Outcome.MISSING_CONSTANT
+            derivatives = tuple(
+                (
+                    derivative(expected, name, deadline=deadline),
+                    derivative(given, name, deadline=deadline),
+                )
+                for name in sorted(variables & symbols)
+            )
+        except NotDifferentiable:
+            return _by_difference(
+                expected, given, variables, parameters, symbols, given_symbols, seed_value, deadline
+            )
+        question = _Antiderivatives(
+            expected,
+            given,
+            derivatives,
+            tuple(sorted(symbols & (variables | parameters))),
+            tuple(sorted(constants)),
+            given_symbols - variables - parameters,
+            any(free_symbols(pair[0]) & constants for pair in derivatives),
+        )
+        decided = _exactly(question, seed_value, deadline)
+        if decided is not None:
+            return decided
+        return _numerically(question, _Evaluator(deadline), seed_value)
     except _OutOfTime:
         return Outcome.TOO_SLOW
+
+
+def _exactly(question: _Antiderivatives, seed_value: int, deadline: float) -> Outcome | None:
+    """The verdict for rational antiderivatives (always real), or None to go numeric."""
+    nodes = [question.expected, question.given]
+    nodes.extend(node for pair in question.derivatives for node in pair)
+    if not all(exact.is_rational_function(node) for node in nodes):
+        return None
+    names = frozenset(question.sampled) | frozenset(question.constants)
+    for expected_derivative, given_derivative in question.derivatives:
+        same = exact.identical(
+            expected_derivative,
+            given_derivative,
+            seed_value=seed_value,
+            deadline=deadline,
+            names=names,
+        )
+        if same is None:
+            return None
+        if not same:
+            return Outcome.DIFFERENT
+    if not question.learner_constants:
+        return Outcome.MISSING_CONSTANT
+    unchanged = exact.identical(
+        question.given,
+        question.given,
+        seed_value=seed_value,
+        deadline=deadline,
+        names=names,
+        vary=question.learner_constants,
+    )
+    if unchanged is None:
+        return None
+    return Outcome.MISSING_CONSTANT if unchanged else Outcome.EQUIVALENT
+
+
+def _numerically(question: _Antiderivatives, evaluator: _Evaluator, seed_value: int) -> Outcome:
+    sampler = _Sampler(evaluator, seed_value)
+    real: list[_Trial] = []
+    complex_: list[_Trial] = []
+    for _ in range(_MAX_CANDIDATES):
+        trial = _trial(question, evaluator, sampler)
+        if trial is None:
+            continue
+        if trial.real:
+            real.append(trial)
+            if len(real) >= _TARGET_POINTS:
+                break
+        elif len(complex_) < _TARGET_POINTS:
+            complex_.append(trial)
+    trials = _enough(real, complex_, needed=_MIN_POINTS if question.sampled else 1)
+    if not trials:
+        return Outcome.UNDETERMINED
+    for index, trial in enumerate(trials):
+        if not _derivatives_agree(question, evaluator, trial, index):
+            return Outcome.DIFFERENT
+    if not question.learner_constants:
+        return Outcome.MISSING_CONSTANT
+    if not _constant_matters(question, evaluator, sampler, trials):
+        return Outcome.MISSING_CONSTANT
     return Outcome.EQUIVALENT
 
 
-def _constant_difference(
-    evaluator: _Evaluator, expected: Node, given: Node, points: list[_Point]
+@dataclass(frozen=True, slots=True)
+class _Trial:
+    """A sample point, two assignments of the constants, and the teacher's derivatives there."""
+
+    env: dict[str, Any]
+    assignments: tuple[dict[str, Any], dict[str, Any]]  # all positive, all negative
+    teacher: dict[str, Any]  # the assignment the teacher's answer is evaluated with
+    derivatives: tuple[Any, ...]
+    real: bool
+
+
+def _trial(question: _Antiderivatives, evaluator: _Evaluator, sampler: _Sampler) -> _Trial | None:
+    """A candidate point: real when the teacher's answer (for a positive or a negative choice
+    of its constants) and its derivatives are real there; None where they are undefined."""
+    env = {name: sampler.value() for name in question.sampled}
+    positive = {name: sampler.constant(1) for name in question.constants}
+    negative = {name: sampler.constant(-1) for name in question.constants}
+    teacher: dict[str, Any] | None = None
+    real = False
+    for assignment in (positive, negative):
+        try:
+            value = evaluator.at(question.expected, {**env, **assignment})
+        except _Undefined:
+            continue
+        if teacher is None:
+            teacher = assignment
+        if _is_real(value) and not evaluator.ctx.isinf(value.real):
+            teacher, real = assignment, True
+            break
+    if teacher is None:
+        return None
+    values = []
+    for expected_derivative, _ in question.derivatives:
+        try:
+            value = evaluator.at(expected_derivative, {**env, **teacher})
+        except _Undefined:
+            return None
+        if evaluator.ctx.isinf(value.real):
+            return None
+        real = real and _is_real(value)
+        values.append(value)
+    return _Trial(env, (positive, negative), teacher, tuple(values), real)
+
+
+def _derivatives_agree(
+    question: _Antiderivatives, evaluator: _Evaluator, trial: _Trial, index: int
 ) -> bool:
+    """At a real point, the learner's answer must be real for a positive or a negative choice
+    of its constants, and its derivatives must match the teacher's there. Points alternate
+    which sign is tried first, so a family whose derivative depends on its constant (`A x^2`)
+    is caught either way. At a complex point only the derivatives are compared."""
+    if not trial.real:
+        env = {**trial.env, **trial.teacher}
+        return _same_derivatives(question, evaluator, env, trial.derivatives)
+    order = trial.assignments if index % 2 == 0 else trial.assignments[::-1]
+    for assignment in order:
+        env = {**trial.env, **assignment}
+        try:
+            value = evaluator.at(question.given, env)
+        except _Undefined:
+            continue
+        if not _is_real(value) or evaluator.ctx.isinf(value.real):
+            continue
+        reuse = assignment is trial.teacher or not question.constant_derivatives
+        return _same_derivatives(question, evaluator, env, trial.derivatives if reuse else None)
+    return False
+
+
+def _same_derivatives(
+    question: _Antiderivatives,
+    evaluator: _Evaluator,
+    env: dict[str, Any],
+    known: tuple[Any, ...] | None,
+) -> bool:
+    """Whether the learner's derivatives equal the teacher's at `env` (`known`: the teacher's
+    values there, when already computed)."""
+    for index, (expected_derivative, given_derivative) in enumerate(question.derivatives):
+        try:
+            if known is not None:
+                expected_value = known[index]
+            else:
+                expected_value = evaluator.at(expected_derivative, env)
+        except _Undefined:
+            continue  # the teacher's derivative depends on a constant and is undefined here
+        try:
+            value = evaluator.at(given_derivative, env)
+        except _Undefined:
+            return False
+        if not _close(expected_value, value):
+            return False
+    return True
+
+
+def _constant_matters(
+    question: _Antiderivatives, evaluator: _Evaluator, sampler: _Sampler, trials: list[_Trial]
+) -> bool:
+    """Whether new values of the learner's constants change its answer at some point."""
+    for trial in trials[:_MIN_POINTS]:
+        first = {**trial.env, **trial.assignments[0]}
+        second = {
+            **first,
+            **{name: sampler.constant(1) for name in sorted(question.learner_constants)},
+        }
+        try:
+            before = evaluator.at(question.given, first)
+            after = evaluator.at(question.given, second)
+        except _Undefined:
+            continue
+        if not _close(before, after):
+            return True
+    return False
+
+
+def _by_difference(
+    expected: Node,
+    given: Node,
+    variables: frozenset[str],
+    parameters: frozenset[str],
+    symbols: frozenset[str],
+    given_symbols: frozenset[str],
+    seed_value: int,
+    deadline: float,
+) -> Outcome:
+    """The fallback without derivatives (factorials): given - expected must be constant.
+
+    Parameters and constants are fixed once for the point set (constants positive, so a
+    logarithm of a constant multiple is defined); then the constants get new values.
+    """
+    evaluator = _Evaluator(deadline)
+    sampler = _Sampler(evaluator, seed_value)
+    constants = sorted(symbols - variables - parameters)
+    fixed = {name: sampler.value() for name in sorted(symbols & parameters)}
+    assignments = [{**fixed, **{name: sampler.constant(1) for name in constants}} for _ in range(2)]
+    points = sampler.points(expected, symbols & variables, assignments[0])
+    if not points:
+        return Outcome.UNDETERMINED
+    if not _constant_difference(evaluator, given, points):
+        return Outcome.DIFFERENT
+    if not (given_symbols - variables - parameters):
+        return Outcome.MISSING_CONSTANT
+    # Same variable values, other constants: the difference must still be constant ...
+    moved = []
+    for point in points:
+        env = {**point.env, **assignments[1]}
+        try:
+            moved.append(_Point(env, evaluator.at(expected, env), point.real))
+        except _Undefined:
+            continue
+    if moved and not _constant_difference(evaluator, given, moved):
+        return Outcome.DIFFERENT
+    # ... and the learner's answer must actually change with its constant (not C - C).
+    first = points[0]
+    try:
+        before = evaluator.at(given, first.env)
+        after = evaluator.at(given, {**first.env, **assignments[1]})
+    except _Undefined:
+        return Outcome.DIFFERENT
+    if _close(before, after):
+        return Outcome.MISSING_CONSTANT
+    return Outcome.EQUIVALENT
+
+
+def _constant_difference(evaluator: _Evaluator, given: Node, points: list[_Point]) -> bool:
     """Whether given - expected takes one value at all `points` (relative to their sizes)."""
     ctx = evaluator.ctx
     differences: list[tuple[Any, Any]] = []

@@ -37,7 +37,7 @@ from math import factorial
 MAX_INPUT_LENGTH = 500
 MAX_TOKENS = 300
 MAX_DEPTH = 30
-MAX_EXPONENT = 100
+MAX_EXPONENT = 10_000
 MAX_FACTORIAL = 20
 # Exact constants (folded while parsing) beyond this many bits are refused: 4096 bits is
 # about 1233 digits, far beyond any exercise and still instant for Fraction arithmetic.

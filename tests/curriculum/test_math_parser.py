@@ -88,7 +88,7 @@ def test_a_typical_input_previews_as_latex(raw: str, latex: str) -> None:
         pytest.param("sin()", 4, "missing before ')'", id="empty-call"),
         pytest.param("*x", 0, "missing before '*'", id="leading-operator"),
         pytest.param("1.2.3", 3, "two decimal points", id="two-decimal-points"),
-        pytest.param("x^1000", 1, "Exponents are limited", id="large-exponent"),
+        pytest.param("x^100000", 1, "Exponents are limited", id="large-exponent"),
         pytest.param("9^9^9^9", 3, "Exponents are limited", id="power-tower"),
         pytest.param("1000000!", 7, "Factorials are limited", id="large-factorial"),
         pytest.param("(-1)!", 4, "whole number", id="negative-factorial"),
