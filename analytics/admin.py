@@ -2,6 +2,10 @@
 
 The audit trail is for staff only (superusers and the staff role); authors, who are staff
 members of the admin too, do not see it.
+
+The curriculum's exercise list gets its item-analysis columns and filter from here: analytics
+replaces the curriculum's `ExerciseAdmin` by a subclass with the statistics (analytics depends
+on the curriculum, never the other way round).
 """
 
 from __future__ import annotations
@@ -9,11 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from accounts.models import User
+from curriculum.admin import ExerciseAdmin
+from curriculum.models import Exercise
 
+from .admin_mixins import STATS_COLUMNS, ExerciseStatsAdminMixin, ItemAnalysisFilter
 from .models import AuditEvent, DailySummary, ExerciseStats, LearningEvent, UserStatistics
+from .tasks import item_analysis_refresh_if_stale
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -128,3 +136,32 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _is_staff_role(request)
+
+
+# --------------------------------------------------------------------------------------------
+# The curriculum's exercise list, with its item analysis
+# --------------------------------------------------------------------------------------------
+
+
+class ExerciseWithStatsAdmin(ExerciseStatsAdminMixin, ExerciseAdmin):
+    """The curriculum's exercise admin, with statistics columns before the preview link."""
+
+    list_display = (
+        *(column for column in ExerciseAdmin.list_display if column != "preview_link"),
+        *STATS_COLUMNS,
+        "preview_link",
+    )
+    list_filter = (*ExerciseAdmin.list_filter, ItemAnalysisFilter)
+    list_select_related = (*ExerciseAdmin.list_select_related, "stats")
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # The statistics columns: without a broker, nobody else brings them up to date.
+        item_analysis_refresh_if_stale()
+        response: HttpResponse = super().changelist_view(request, extra_context)
+        return response
+
+
+admin.site.unregister(Exercise)
+admin.site.register(Exercise, ExerciseWithStatsAdmin)

@@ -1,6 +1,7 @@
 """Item analysis in the curriculum's exercise list: columns and filters from `ExerciseStats`.
 
-Mixed into `curriculum.admin.ExerciseAdmin` (which keeps its own `list_display`): add the
+Analytics extends the curriculum's exercise admin (`analytics.admin.ExerciseWithStatsAdmin`);
+the curriculum knows nothing of analytics. A model admin using the mixin adds the
 `STATS_COLUMNS` to its `list_display`, `ItemAnalysisFilter` to its `list_filter`, and `"stats"`
 to its `list_select_related`, so the whole page stays one query. An exercise nobody answered yet
 has no statistics row and shows dashes.

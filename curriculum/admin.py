@@ -36,8 +36,6 @@ from import_export.formats import base_formats
 from import_export.results import Result
 
 from accounts.models import User
-from analytics.admin_mixins import STATS_COLUMNS, ExerciseStatsAdminMixin, ItemAnalysisFilter
-from analytics.tasks import item_analysis_refresh_if_stale
 from calcuingo.exceptions import ApplicationError
 from gamification.admin import TrackAchievementInline
 from gamification.seeds import track_achievement_create, track_achievements_recount
@@ -430,25 +428,24 @@ class LessonAdmin(
 @admin.register(Exercise)
 class ExerciseAdmin(
     HistoryKeptMixin,
-    ExerciseStatsAdminMixin,
     OrderedChildrenAdminMixin,
     PublishActionsMixin,
     ImportExportModelAdmin,
 ):
     form = ExerciseAdminForm
-    list_display = (
+    # Sequences, not tuples: analytics extends them with its statistics (analytics.admin).
+    list_display: Sequence[Any] = (
         "short_prompt",
         "lesson",
         "order",
         "kind",
         "status",
         "difficulty",
-        *STATS_COLUMNS,
         "preview_link",
     )
-    list_filter = ("kind", "status", "difficulty", "lesson__unit__track", ItemAnalysisFilter)
+    list_filter: Sequence[Any] = ("kind", "status", "difficulty", "lesson__unit__track")
     search_fields = ("prompt", "lesson__title", "lesson__unit__title")
-    list_select_related = ("lesson__unit__track", "stats")
+    list_select_related: Sequence[str] = ("lesson__unit__track",)
     autocomplete_fields = ("lesson",)
     readonly_fields = ("difficulty_rating", "created_by", "created_at", "updated_at")
     inlines = [HintInline]
@@ -459,6 +456,25 @@ class ExerciseAdmin(
         ("Question", {"fields": ("prompt", "image", "answer_unit", "explanation", "tags")}),
         ("Multiple choice", {"fields": ("options", "correct_option")}),
         ("Answer", {"fields": ("answer",)}),
+        (
+            "Answer test: expressions",
+            {
+                "fields": ("answer_test", "required_forms", "variable_of_integration"),
+                "classes": ("answer-test", "answer-test--expression"),
+            },
+        ),
+        (
+            "Answer test: numbers",
+            {
+                "fields": (
+                    ("abs_tol", "rel_tol"),
+                    ("sig_figs", "decimal_places"),
+                    "notation",
+                    ("accepted_units", "unit_required"),
+                ),
+                "classes": ("answer-test", "answer-test--numeric"),
+            },
+        ),
         ("Parameters", {"fields": ("parameters",), "classes": ("collapse",)}),
         (
             "Arithmetic fact",
@@ -485,14 +501,6 @@ class ExerciseAdmin(
     @admin.display(description="")
     def preview_link(self, exercise: Exercise) -> str:
         return _preview_link(exercise)
-
-    def changelist_view(
-        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        # The statistics columns: without a broker, nobody else brings them up to date.
-        item_analysis_refresh_if_stale()
-        response: HttpResponse = super().changelist_view(request, extra_context)
-        return response
 
     def save_model(
         self, request: HttpRequest, obj: Exercise, form: ModelForm[Exercise], change: bool

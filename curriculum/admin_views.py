@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from . import grading
+from . import answer_tests, grading
 from .forms import ExerciseAdminForm
 from .models import Exercise
 from .rendering import INPUT_KINDS as INPUT_KINDS
@@ -129,38 +129,37 @@ def _math(latex: str) -> str:
 
 
 def _answer_html(exercise: Exercise, spec: Mapping[str, Any], fact: tuple[str, str]) -> SafeString:
-    """The expected answer, as an author wants to read it."""
+    """The expected answer, as an author wants to read it, and its answer test in words."""
+    html = _expected_html(exercise, spec, fact)
+    test = answer_tests.describe(exercise.kind, spec)
+    if test:
+        html += f"<br><span class='exercise-card__answer-test'>Answer test: {escape(test)}</span>"
+    return mark_safe(html)  # noqa: S308 - built from escaped pieces
+
+
+def _expected_html(exercise: Exercise, spec: Mapping[str, Any], fact: tuple[str, str]) -> str:
+    """The expected answer as escaped HTML (a numeric tolerance and unit are in its test)."""
     kind = exercise.kind
     if kind == Exercise.Kind.MULTIPLE_CHOICE:
-        return mark_safe(f"Option {escape(exercise.correct_option)} (counting from 0)")  # noqa: S308
+        return f"Option {escape(exercise.correct_option)} (counting from 0)"
     if kind == Exercise.Kind.FACT:
         statement, answer = fact
-        return mark_safe(f"<code>{escape(statement)} = {escape(answer)}</code>")  # noqa: S308
+        return f"<code>{escape(statement)} = {escape(answer)}</code>"
     if kind == Exercise.Kind.TEXT:
         accepted = spec.get("accepted") or []
-        shown = " or ".join(f"<code>{escape(item)}</code>" for item in accepted)
-        return mark_safe(shown or "—")  # noqa: S308
+        return " or ".join(f"<code>{escape(item)}</code>" for item in accepted) or "—"
     if kind == Exercise.Kind.NUMERIC:
-        parts = [f"<code>{escape(spec.get('value'))}</code>"]
-        for key, label in (("abs_tol", "±"), ("rel_tol", "± relative")):
-            if spec.get(key):
-                parts.append(f"({label} {escape(spec[key])})")
-        unit = spec.get("unit")
-        if unit:
-            units = unit if isinstance(unit, list) else [unit]
-            required = "required" if spec.get("unit_required") else "optional"
-            parts.append(f"unit {escape(' or '.join(str(u) for u in units))} ({required})")
-        return mark_safe(" ".join(parts))  # noqa: S308
+        return f"<code>{escape(spec.get('value'))}</code>"
     expected = spec.get("answer")
     if not isinstance(expected, str):
-        return mark_safe("—")
+        return "—"
     reading = grading.preview(expected, spec.get("variables"))
     html = f"<code>{escape(expected)}</code>"
     if reading.ok:
         html += f" = {_math(reading.latex)}"
     if spec.get("up_to_constant"):
         html += " + an arbitrary constant"
-    return mark_safe(html)  # noqa: S308 - built from escaped pieces
+    return html
 
 
 def exercise_card(

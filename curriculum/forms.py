@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -11,6 +14,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from . import answer_tests
 from .models import Exercise, Status
 
 
@@ -36,13 +40,15 @@ OPTIONS_HELP = mark_safe(  # noqa: S308 - constant text
     )
 )
 ANSWER_HELP = mark_safe(  # noqa: S308 - constant text
-    "The answer spec, never shown to learners. Empty for multiple choice and facts."
+    "The answer, never shown to learners. Empty for multiple choice and facts. How a learner's "
+    "answer is compared with it (tolerance, significant figures, required form, antiderivative, "
+    "unit…) is chosen in <em>Answer test</em> below, which writes it into this JSON on saving."
     + _examples(
-        ("numeric", '{"value": "1/2", "abs_tol": 0.001}'),
-        ("numeric with a unit", '{"value": 12, "unit": ["cm", "centimetres"]}'),
+        ("numeric", '{"value": "1/2"}'),
+        ("numeric, exact", '{"value": "3*pi/2"}'),
         ("text", '{"accepted": ["Paris", "paris"]}'),
         ("expression", '{"answer": "2*x", "variables": ["x"]}'),
-        ("antiderivative", '{"answer": "x^3/3 + C", "up_to_constant": true}'),
+        ("antiderivative with parameter k", '{"answer": "x^(k+1)/(k+1) + C"}'),
         ("with parameters", '{"answer": "{a*n}x^{n-1}"}'),
     )
 )
@@ -154,8 +160,180 @@ class ExerciseInlineForm(OrderedChildForm):
         widgets = {"prompt": forms.Textarea(attrs={"rows": 2, "cols": 60})}
 
 
+def _spec_number(value: Any) -> int | float | str:
+    """A number typed in the admin as the answer JSON keeps it: 5, 0.01 or exact text like 1/3."""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return str(value)  # "1/100", "{a/100}": the grader reads it, or says what is wrong
+    if number == number.to_integral_value() and abs(number) < 10**15:
+        return int(number)
+    as_float = float(number)
+    return as_float if Decimal(repr(as_float)) == number else str(number)
+
+
+def _is_spec_number(value: Any) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool)) or isinstance(
+        value, str
+    )
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_units(value: Any) -> bool:
+    items = value if isinstance(value, list) else [value]
+    return bool(items) and all(isinstance(item, str) and "," not in item for item in items)
+
+
+# When the answer JSON's key holds a value its field can show, the field shows and edits it.
+SHOWN_IN_A_FIELD: dict[str, Callable[[Any], bool]] = {
+    "forms": lambda value: isinstance(value, list)
+    and all(name in answer_tests.FORM_WORDS for name in value),
+    "up_to_constant": lambda value: isinstance(value, bool),
+    "variable": lambda value: isinstance(value, str),
+    "abs_tol": _is_spec_number,
+    "rel_tol": _is_spec_number,
+    "sig_figs": _is_count,
+    "decimal_places": _is_count,
+    "notation": lambda value: value in dict(answer_tests.NOTATIONS),
+    "unit": _is_units,
+    "unit_required": lambda value: isinstance(value, bool),
+}
+# The answer test's form field of each key of the answer JSON (where the grader's message goes).
+SPEC_KEY_FIELDS = {
+    "forms": "required_forms",
+    "up_to_constant": "answer_test",
+    "variable": "variable_of_integration",
+    "abs_tol": "abs_tol",
+    "rel_tol": "rel_tol",
+    "sig_figs": "sig_figs",
+    "decimal_places": "decimal_places",
+    "notation": "notation",
+    "unit": "accepted_units",
+    "unit_required": "unit_required",
+}
+_VARIABLE_NAME = re.compile(r"[A-Za-z]+|[α-ωΑ-Ω]")
+
+
+def _kind_keys(kind: Any) -> tuple[str, ...]:
+    if kind == Exercise.Kind.EXPRESSION:
+        return answer_tests.EXPRESSION_KEYS
+    if kind == Exercise.Kind.NUMERIC:
+        return answer_tests.NUMERIC_KEYS
+    return ()
+
+
 class ExerciseAdminForm(ErrorsOutsideTheFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """The exercise page: the answer as JSON, and its answer test in fields of their own.
+
+    The answer test is a set of keys of the `answer` JSON (`curriculum.answer_tests`). The fields
+    below show the keys of the exercise's kind and are written back into the JSON on saving, so
+    the JSON box holds only the rest. A key typed into the JSON box anyway is kept unless its
+    field says otherwise. The grader's messages about a key land at its field.
+    """
+
     tags = TagsField(required=False, help_text=TAGS_HELP)
+
+    # Expressions
+    answer_test = forms.ChoiceField(
+        label="Answer test",
+        choices=answer_tests.EXPRESSION_TESTS,
+        initial=answer_tests.EQUIVALENT,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Expressions only: how the learner's answer is judged. Equivalent: any equal "
+            "expression (2(x+1) for 2x+2). In a required form: equal, and written as asked below. "
+            "Antiderivative: differs from the answer by a constant, and has a constant of its own "
+            "(x^3/3 + C, + k)."
+        ),
+    )
+    required_forms = forms.MultipleChoiceField(
+        label="Required form",
+        choices=answer_tests.FORM_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "With “Equivalent, and in a required form”: the answer as the learner typed it must "
+            "also be written this way, e.g. factored for “Factor x² − 5x + 6”. An equal answer in "
+            "another form is refused with what is wrong (“This is correct but not factored.”), "
+            "never with the answer."
+        ),
+    )
+    variable_of_integration = forms.CharField(
+        label="Variable of integration",
+        required=False,
+        max_length=20,
+        help_text=(
+            "Antiderivatives: the variable, e.g. x. The answer's other letters, except its "
+            "constant C, are then fixed parameters (k in ∫ x^k dx). Empty: every letter that is "
+            "not a variable is a constant."
+        ),
+    )
+    # Numbers
+    abs_tol = forms.CharField(
+        label="Tolerance (absolute)",
+        required=False,
+        max_length=40,
+        help_text="Numeric only: accept answers within ± this amount of the value, e.g. 0.01.",
+    )
+    rel_tol = forms.CharField(
+        label="Tolerance (relative)",
+        required=False,
+        max_length=40,
+        help_text="Numeric only: accept answers within this share of the value, e.g. 0.05 for 5 %.",
+    )
+    sig_figs = forms.IntegerField(
+        label="Significant figures",
+        required=False,
+        min_value=1,
+        help_text=(
+            "Numeric only: the learner writes exactly this many significant figures "
+            "(0.00141 or 1.41 × 10^-3 for 3), rounded from the value."
+        ),
+    )
+    decimal_places = forms.IntegerField(
+        label="Decimal places",
+        required=False,
+        min_value=0,
+        help_text="Numeric only: the learner writes exactly this many decimal places (3.14 for 2).",
+    )
+    notation = forms.ChoiceField(
+        label="Notation",
+        choices=answer_tests.NOTATIONS,
+        initial=answer_tests.ANY_NOTATION,
+        required=False,
+        help_text="Numeric only: scientific asks for a × 10^n with 1 ≤ |a| < 10.",
+    )
+    accepted_units = forms.CharField(
+        label="Accepted units",
+        required=False,
+        max_length=200,
+        help_text=(
+            "Numeric only: the spellings of the unit a learner may write, comma-separated, e.g. "
+            "cm, centimetres. Empty: the Answer unit above."
+        ),
+    )
+    unit_required = forms.BooleanField(
+        label="Unit required",
+        required=False,
+        help_text="Numeric only: an answer without its unit is refused (“Include the unit”).",
+    )
+
+    ANSWER_TEST_FIELDS = (
+        "answer_test",
+        "required_forms",
+        "variable_of_integration",
+        "abs_tol",
+        "rel_tol",
+        "sig_figs",
+        "decimal_places",
+        "notation",
+        "accepted_units",
+        "unit_required",
+    )
 
     class Meta:
         model = Exercise
@@ -194,6 +372,136 @@ class ExerciseAdminForm(ErrorsOutsideTheFormMixin, forms.ModelForm):  # type: ig
             "correct_option": "Multiple choice only: the index of the right option, from 0.",
             "operand1": "Facts only: a in “a op b [op2 c]”.",
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._written_keys: set[str] = set()
+        answer = self.initial.get("answer")
+        if not isinstance(answer, dict):
+            return
+        shown = {
+            key: value
+            for key, value in answer.items()
+            if key in _kind_keys(self.initial.get("kind")) and SHOWN_IN_A_FIELD[key](value)
+        }
+        self.initial["answer"] = {key: value for key, value in answer.items() if key not in shown}
+        self.initial.update(self._field_values(shown))
+
+    @staticmethod
+    def _field_values(spec: dict[str, Any]) -> dict[str, Any]:
+        """What the answer-test fields show for these keys of the answer JSON."""
+        values: dict[str, Any] = {"answer_test": answer_tests.expression_test(spec)}
+        if "forms" in spec:
+            values["required_forms"] = list(spec["forms"])
+        if "variable" in spec:
+            values["variable_of_integration"] = spec["variable"]
+        for key in ("abs_tol", "rel_tol", "sig_figs", "decimal_places", "notation"):
+            if key in spec:
+                values[key] = spec[key]
+        if "unit" in spec:
+            units = spec["unit"] if isinstance(spec["unit"], list) else [spec["unit"]]
+            values["accepted_units"] = ", ".join(units)
+        if "unit_required" in spec:
+            values["unit_required"] = spec["unit_required"]
+        return values
+
+    # --- Saving: the answer-test fields into the answer JSON -----------------------------------
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        answer = cleaned.get("answer")
+        kind = cleaned.get("kind")
+        if "answer" in self.errors or not isinstance(answer, dict):
+            return cleaned
+        written: dict[str, Any] = {}
+        if kind == Exercise.Kind.EXPRESSION:
+            written = self._expression_test(cleaned)
+        elif kind == Exercise.Kind.NUMERIC:
+            written = self._numeric_test(cleaned)
+        self._written_keys = set(written)
+        cleaned["answer"] = {**answer, **written}
+        return cleaned
+
+    def _expression_test(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        test = cleaned.get("answer_test") or answer_tests.EQUIVALENT
+        forms_ = list(cleaned.get("required_forms") or [])
+        variable = (cleaned.get("variable_of_integration") or "").strip()
+        written: dict[str, Any] = {}
+        if test == answer_tests.IN_FORM:
+            if forms_:
+                written["forms"] = forms_
+            elif not cleaned.get("answer", {}).get("forms"):
+                self.add_error("required_forms", "Tick the form the answer must be written in.")
+        elif forms_:
+            self.add_error(
+                "required_forms",
+                "A form is only checked with the answer test “Equivalent, and in a required "
+                "form”: choose that test or untick the forms.",
+            )
+        if test == answer_tests.ANTIDERIVATIVE:
+            written["up_to_constant"] = True
+            if variable:
+                if _VARIABLE_NAME.fullmatch(variable):
+                    written["variable"] = variable
+                else:
+                    self.add_error(
+                        "variable_of_integration", "Write the variable's name, like x or t."
+                    )
+        elif variable:
+            self.add_error(
+                "variable_of_integration",
+                "Only an antiderivative has a variable of integration: choose the answer test "
+                "“Antiderivative” or leave this empty.",
+            )
+        return written
+
+    def _numeric_test(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        written: dict[str, Any] = {}
+        for key in ("abs_tol", "rel_tol"):
+            text = (cleaned.get(key) or "").strip()
+            if text:
+                written[key] = _spec_number(text)
+        for key in ("sig_figs", "decimal_places"):
+            if cleaned.get(key) is not None:
+                written[key] = cleaned[key]
+        if cleaned.get("notation") == answer_tests.SCIENTIFIC:
+            written["notation"] = answer_tests.SCIENTIFIC
+        units = [unit.strip() for unit in (cleaned.get("accepted_units") or "").split(",")]
+        units = [unit for unit in units if unit]
+        if units:
+            written["unit"] = units[0] if len(units) == 1 else units
+        if cleaned.get("unit_required"):
+            written["unit_required"] = True
+            has_unit = units or cleaned.get("answer_unit") or cleaned["answer"].get("unit")
+            if not has_unit:
+                self.add_error(
+                    "unit_required", "Give the unit first: Answer unit, or Accepted units."
+                )
+        return written
+
+    # --- The grader's messages at the answer-test fields ---------------------------------------
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            error = ValidationError(self._at_answer_test_fields(error.error_dict))
+        super().add_error(field, error)
+
+    def _at_answer_test_fields(
+        self, error_dict: dict[str, list[ValidationError]]
+    ) -> dict[str, list[ValidationError]]:
+        """Move the grader's messages about keys written by a field to that field."""
+        moved: dict[str, list[ValidationError]] = {}
+        for name, errors in error_dict.items():
+            for error in errors:
+                code = error.code or ""
+                key = code.removeprefix("spec:") if code.startswith("spec:") else ""
+                target = SPEC_KEY_FIELDS.get(key) if key in self._written_keys else None
+                if target is None:
+                    moved.setdefault(name, []).append(error)
+                    continue
+                message = str(error.message).removeprefix(f"{key}: ")
+                moved.setdefault(target, []).append(ValidationError(message, code=code))
+        return moved
 
 
 class FactGenerationForm(forms.Form):

@@ -44,6 +44,18 @@ def _model_field(spec_key: str) -> str:
     return SPEC_FIELD_TO_MODEL_FIELD.get(spec_key, "answer")
 
 
+def _errors_at_fields(spec_errors: dict[str, str]) -> dict[str, list[ValidationError]]:
+    """The grader's messages (spec key → message) at the model's fields, each coded by its key."""
+    errors: dict[str, list[ValidationError]] = {}
+    for key, message in spec_errors.items():
+        field = _model_field(key)
+        shown = (
+            f"{key}: {message}" if field == "answer" and key not in ("answer", "spec") else message
+        )
+        errors.setdefault(field, []).append(ValidationError(shown, code=f"spec:{key}"))
+    return errors
+
+
 class Status(models.TextChoices):
     """Where content stands. Archived: retired, hidden from learners, its history kept.
 
@@ -359,8 +371,20 @@ class Exercise(ConstraintErrorsAtFields):
         return f"{self.get_kind_display()}: {self.prompt[:60]}"
 
     def clean(self) -> None:
-        """Refuse an exercise the grader could not grade, with the message at the field."""
+        """Refuse an exercise the grader could not grade, with the message at the field.
+
+        A message about a key of the answer JSON other than its expression (`forms`,
+        `sig_figs`, …) starts with that key, and carries it in its code (`spec:forms`), so
+        that the admin form can show it at the field that edits the key.
+        """
         super().clean()
+        if self.kind not in (self.Kind.MULTIPLE_CHOICE, self.Kind.FACT) and not isinstance(
+            self.answer, dict
+        ):
+            raise ValidationError(
+                {"answer": 'The answer must be a JSON object, like {"value": 5}.'},
+                code="spec:answer",
+            )
         errors = grading.validate_spec(self.kind, self.grading_spec())
         if self.parameters:
             for name, text in (("prompt", self.prompt), ("explanation", self.explanation)):
@@ -372,7 +396,7 @@ class Exercise(ConstraintErrorsAtFields):
                         errors.setdefault(name, exc.errors.get("spec", str(exc)))
                         break
         if errors:
-            raise ValidationError({_model_field(key): msg for key, msg in errors.items()})
+            raise ValidationError(_errors_at_fields(errors))
 
     @property
     def is_parametrised(self) -> bool:
@@ -392,7 +416,7 @@ class Exercise(ConstraintErrorsAtFields):
                 "operand3": self.operand3,
             }
         else:
-            spec = dict(self.answer)
+            spec = dict(self.answer) if isinstance(self.answer, dict) else {}
             if self.kind == self.Kind.NUMERIC and self.answer_unit and "unit" not in spec:
                 spec["unit"] = self.answer_unit
         if self.parameters:

@@ -234,10 +234,11 @@ def test_the_json_fields_explain_their_format_with_an_example_per_kind(author_cl
     html = page.content.decode()
     for example in (
         "&quot;accepted&quot;",
-        "&quot;up_to_constant&quot;",
+        "&quot;3*pi/2&quot;",
         "&quot;constraints&quot;",
     ):
         assert example in html
+    assert "chosen in <em>Answer test</em> below" in html
 
 
 # --- Preview ------------------------------------------------------------------------------------
