@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
+import platform
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -113,6 +115,7 @@ def run(repeat: int = DEFAULT_REPEAT) -> dict[str, Any]:
     hostile = _measure(HOSTILE, repeat)
     return {
         "repeat": repeat,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "typical": typical,
         "hostile": hostile,
         "targets": {
@@ -130,7 +133,10 @@ def markdown(results: dict[str, Any]) -> str:
         "# Grading benchmark",
         "",
         f"Issue 11's corpus, {results['repeat']} rounds; every grading includes parsing "
-        "(`python -m bench.grading`).",
+        f"(`python -m bench.grading`, {results['machine']['cpus']} CPUs, Python "
+        f"{results['machine']['python']}). Wall time is what a learner waits and includes the "
+        "machine's other load; CPU time is the grader's own work. The targets are read on wall "
+        "time.",
         "",
         "| cases | count | gradings | cases/s | p50 ms | p99 ms | max ms | CPU p99 ms | target "
         "| met | agree with corpus |",
@@ -154,7 +160,11 @@ def markdown(results: dict[str, Any]) -> str:
             f"- `{slow['id']}` ({slow['kind']}): {slow['median_ms']}" for slow in part["slowest"]
         ]
         if part["disagree_with_corpus"]:
-            lines += ["", f"{name.capitalize()} cases graded against the corpus:", ""]
+            lines += [
+                "",
+                f"{name.capitalize()} cases judged otherwise than the corpus (right/wrong):",
+                "",
+            ]
             lines += [f"- `{case_id}`" for case_id in part["disagree_with_corpus"]]
     return "\n".join(lines) + "\n"
 
