@@ -323,7 +323,7 @@ ABS_AND_ROOTS = [
     right("abs-symmetric", E, ex("abs(x-3)"), "abs(3-x)", "|a - b| = |b - a|"),
     right("root-of-four-x-squared", E, ex("2|x|"), "sqrt(4x^2)", "sqrt(4x^2) = 2|x|"),
     wrong("root-product-branch", E, ex("sqrt(xy)"), "sqrt(x)sqrt(y)",
-          "for x, y < 0, sqrt(xy) is real but sqrt(x)sqrt(y) is not (it is -sqrt(xy))"),
+          "x, y < 0: sqrt(xy) > 0, sqrt(x)sqrt(y) is no real product (principal: -sqrt(xy))"),
     right("root-cube-root-conventions", E, ex("cbrt(x)"), "x^(1/3)",
           "both are the principal cube root (documented)"),
     right("root-cube-root-of-cube", E, ex("cbrt(x^3)"), "x",

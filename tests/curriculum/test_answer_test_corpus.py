@@ -144,6 +144,6 @@ def test_the_corpus_covers_every_answer_test_with_right_and_wrong_answers() -> N
         numeric = [case for case in TYPICAL if option in case.spec]
         assert any(case.correct for case in numeric), option
         assert any(not case.correct for case in numeric), option
-    for reason in ("missing_constant", "sig_figs", "decimal_places", "notation", "unit"):
+    for reason in ("missing_constant", "sig_figs", "decimal_places", "notation", "unit", "syntax"):
         assert any(case.reason == reason for case in TYPICAL), reason
     assert all(case.why.strip() for case in CASES)
