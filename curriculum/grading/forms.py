@@ -4,11 +4,14 @@ Each check inspects our own AST (`mathparse`), never a simplified copy: `x^2-5x+
 `(x-2)(x-3)` are the same function but only one of them is factored. Checks run after the
 answer was found equivalent, so they only decide the form, never the value.
 
-Polynomial questions (irreducible? common factor?) go to SymPy's polynomial algebra on
-objects built with `display.to_sympy` (constructors only, never string parsing). Before any
-SymPy call the size of the polynomial is bounded from the AST (degree at most
-`MAX_DEGREE`, a bounded number of possible terms), so a hostile answer such as
-`(x+y+z+1)^60` is refused as too complicated instead of being expanded.
+Polynomial questions are answered without ever expanding or factoring a large polynomial,
+so a hostile answer costs milliseconds: degrees are bounded from the AST first (at most
+`MAX_DEGREE`, else "too complicated"); "factored" compares the learner's number of factors
+with the author's answer (validated as factored) instead of factoring; common factors of a
+fraction are found by exact polynomial gcds modulo a large prime (`_share_a_factor`); only
+small polynomials (degree at most 8) are ever factored by SymPy, on objects built with
+`display.to_sympy` (constructors, never string parsing): the author's answer at validation
+and the denominators of partial fractions.
 
 Documented choices:
 - "factored" is over the integers: every non-constant factor must be a primitive polynomial
@@ -38,6 +41,7 @@ Documented choices:
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from typing import Any
@@ -76,9 +80,12 @@ NOT_FULLY_FACTORED = "This is correct but not fully factored."
 TOO_COMPLICATED = "Your answer is too complicated to check. Try simplifying it."
 
 MAX_DEGREE = 60
-# The most terms a polynomial of the bounded degree in its variables could have, C(n+d, n):
-# beyond this, expanding it could take seconds.
-MAX_TERMS = 2000
+# SymPy factors only small polynomials: its factoring takes seconds on some degree-60 or
+# multivariate inputs, and a learner's answer must be checked in milliseconds.
+# Largest total degree factored, by number of variables (none beyond three).
+IRREDUCIBILITY_DEGREE = 8
+_IRREDUCIBILITY_DEGREES = {1: IRREDUCIBILITY_DEGREE, 2: 6, 3: 4}
+IRREDUCIBILITY_BITS = 128
 _MAX_SURD = 10**8  # sqrt(n) is checked for square factors up to this n
 
 
@@ -86,13 +93,15 @@ class TooComplicated(Exception):
     """The answer is too large to analyse within our time budget."""
 
 
-def form_failure(name: str, node: Node) -> str | None:
+def form_failure(name: str, node: Node, expected: Node | None = None) -> str | None:
     """None when `node` (as typed) is in form `name`, else the learner-facing feedback.
 
-    Raises TooComplicated when deciding would take too long (feedback: TOO_COMPLICATED).
+    `expected` is the author's answer, already known to be equivalent and in the form: with
+    it, "factored" counts factors instead of factoring (see `_factored`). Raises
+    TooComplicated when deciding would take too long (feedback: TOO_COMPLICATED).
     """
     if name == FACTORED:
-        return _factored(node)
+        return _factored(node, expected)
     if name == EXPANDED:
         return None if _is_expanded(node) else FEEDBACK[EXPANDED]
     if name == LOWEST_TERMS:
@@ -106,11 +115,13 @@ def form_failure(name: str, node: Node) -> str | None:
     raise ValueError(f"unknown form {name!r}")
 
 
-def first_failure(names: Iterable[str], node: Node) -> tuple[str, str] | None:
+def first_failure(
+    names: Iterable[str], node: Node, expected: Node | None = None
+) -> tuple[str, str] | None:
     """(form, feedback) for the first form in `names` that `node` is not in, or None."""
     for name in names:
         try:
-            feedback = form_failure(name, node)
+            feedback = form_failure(name, node, expected)
         except TooComplicated:
             return name, TOO_COMPLICATED
         if feedback is not None:
@@ -200,7 +211,10 @@ def _has_decimal(node: Node) -> bool:
 
 
 def _degree_bound(node: Node) -> int | None:
-    """An upper bound of the total degree if `node` is a polynomial with rational coefficients."""
+    """An upper bound of the total degree if `node` is a polynomial with rational coefficients.
+
+    Raises TooComplicated above MAX_DEGREE, so nothing larger is ever expanded.
+    """
     if node.rational is not None:
         return 0
     if isinstance(node, Var):
@@ -221,6 +235,8 @@ def _degree_bound(node: Node) -> int | None:
             if degree is None:
                 return None
             total += degree
+        if total > MAX_DEGREE:
+            raise TooComplicated
         return total
     if isinstance(node, Power):
         exponent = _integer_exponent(node)
@@ -235,43 +251,180 @@ def _degree_bound(node: Node) -> int | None:
     return None  # constants like pi and function calls are not polynomial coefficients
 
 
-def _polynomial(nodes: list[Node], gens: list[str]) -> Any | None:
-    """The SymPy Poly of the product of `nodes` over QQ in `gens`, or None if not one."""
+def _is_polynomial(node: Node) -> bool:
+    return _degree_bound(node) is not None and not _has_decimal(node)
+
+
+def _content(node: Node) -> Fraction:
+    """The common numeric factor of a polynomial *as typed*: 2x-4 -> 2, x/2+1 -> 1/2.
+
+    gcd of the terms' coefficients, product over factors; a fraction when coefficients are
+    fractions. Primitive over the integers means content 1.
+    """
+    if node.rational is not None:
+        return abs(node.rational)
+    if isinstance(node, Neg):
+        return _content(node.operand)
+    if isinstance(node, Sum):
+        numerator, denominator = 0, 1
+        for _, term in node.terms:
+            part = _content(term)
+            numerator = math.gcd(numerator, part.numerator)
+            denominator = math.lcm(denominator, part.denominator)
+        return Fraction(numerator, denominator)
+    if isinstance(node, Product):
+        total = Fraction(1)
+        for divisor, factor in node.factors:
+            part = _content(factor)
+            total = total / part if divisor and part else total * part
+        return total
+    if isinstance(node, Power):
+        exponent = _integer_exponent(node)
+        if exponent is not None and exponent >= 0:
+            base = _content(node.base)
+            if base == 1:
+                return base
+            if exponent > MAX_DEGREE:
+                raise TooComplicated
+            return base**exponent
+    return Fraction(1)
+
+
+# Exact polynomial algebra modulo a large prime, on our AST: a common factor of two
+# polynomials survives reduction mod p and substituting random values for all variables but
+# one, while a spurious one appears with probability about degree/p (~1e-16). Cheap and
+# bounded (degree <= MAX_DEGREE), unlike SymPy's gcd on hostile input (seconds).
+_PRIME = 2**61 - 1
+_POINTS = random.Random(1729)  # noqa: S311 - reproducible sample values, not security
+_POINT_VALUES = tuple(_POINTS.randrange(2, _PRIME - 1) for _ in range(64))
+
+
+def _modular(node: Node, main: str, values: dict[str, int]) -> list[int] | None:
+    """Coefficients (lowest first) of `node` mod _PRIME as a polynomial in `main`."""
+    if node.rational is not None:
+        value = node.rational
+        if value.denominator % _PRIME == 0:
+            return None
+        return _trim([value.numerator * pow(value.denominator, -1, _PRIME) % _PRIME])
+    if isinstance(node, Var):
+        return [0, 1] if node.name == main else [values[node.name]]
+    if isinstance(node, Neg):
+        inner = _modular(node.operand, main, values)
+        return None if inner is None else [(-c) % _PRIME for c in inner]
+    if isinstance(node, Sum):
+        total: list[int] = []
+        for negative, term in node.terms:
+            part = _modular(term, main, values)
+            if part is None:
+                return None
+            total = _add(total, [(-c) % _PRIME for c in part] if negative else part)
+        return _trim(total)
+    if isinstance(node, Product):
+        product = [1]
+        for divisor, factor in node.factors:
+            part = _modular(factor, main, values)
+            if part is None or (divisor and (len(part) != 1 or part[0] == 0)):
+                return None
+            if divisor:
+                part = [pow(part[0], -1, _PRIME)]
+            product = _multiply(product, part)
+        return product
+    if isinstance(node, Power):
+        exponent = _integer_exponent(node)
+        base = _modular(node.base, main, values)
+        if exponent is None or exponent < 0 or base is None:
+            return None
+        result = [1]
+        for _ in range(exponent):
+            result = _multiply(result, base)
+        return result
+    return None
+
+
+def _trim(coefficients: list[int]) -> list[int]:
+    while coefficients and coefficients[-1] == 0:
+        coefficients.pop()
+    return coefficients
+
+
+def _add(left: list[int], right: list[int]) -> list[int]:
+    size = max(len(left), len(right))
+    return [
+        ((left[i] if i < len(left) else 0) + (right[i] if i < len(right) else 0)) % _PRIME
+        for i in range(size)
+    ]
+
+
+def _multiply(left: list[int], right: list[int]) -> list[int]:
+    if not left or not right:
+        return []
+    out = [0] * (len(left) + len(right) - 1)
+    for i, a in enumerate(left):
+        if a:
+            for j, b in enumerate(right):
+                out[i + j] = (out[i + j] + a * b) % _PRIME
+    return _trim(out)
+
+
+def _gcd_degree(left: list[int], right: list[int]) -> int:
+    """Degree of gcd(left, right) over GF(_PRIME) (-1 when both are zero)."""
+    a, b = _trim(list(left)), _trim(list(right))
+    while b:
+        inverse = pow(b[-1], -1, _PRIME)
+        while len(a) >= len(b) and a:
+            factor = a[-1] * inverse % _PRIME
+            shift = len(a) - len(b)
+            for i, c in enumerate(b):
+                a[shift + i] = (a[shift + i] - factor * c) % _PRIME
+            a = _trim(a)
+        a, b = b, a
+    return len(a) - 1
+
+
+def _share_a_factor(upper: list[Node], lower: list[Node]) -> bool:
+    """Whether two products of polynomials have a common non-constant factor."""
+    gens = sorted(set().union(*(free_symbols(part) for part in (*upper, *lower))))
+    if len(gens) > len(_POINT_VALUES):
+        raise TooComplicated
+    for main in gens:
+        values = dict(zip(gens, _POINT_VALUES, strict=False))
+        product = _modular(Product(tuple((False, part) for part in upper)), main, values)
+        other = _modular(Product(tuple((False, part) for part in lower)), main, values)
+        if product is None or other is None:
+            return False
+        if _gcd_degree(product, other) > 0:
+            return True
+    return False
+
+
+def _sympy_poly(node: Node) -> Any:
+    """The SymPy Poly of a small polynomial (callers bound its degree first)."""
     import sympy  # deferred: only answer forms need SymPy
 
-    degree = 0
-    for node in nodes:
-        bound = _degree_bound(node)
-        if bound is None:
-            return None
-        degree += bound
-    if degree > MAX_DEGREE or math.comb(len(gens) + degree, max(len(gens), 1)) > MAX_TERMS:
+    gens = [sympy.Symbol(name) for name in sorted(free_symbols(node))]
+    return sympy.Poly(to_sympy(node), *gens)
+
+
+def _irreducible(node: Node) -> bool:
+    """Whether a primitive integer polynomial is irreducible over the integers.
+
+    Linear ones are; anything else is factored by SymPy, only when small (degree at most 8 in
+    one variable, 6 in two, 4 in three; coefficients up to 128 bits): else TooComplicated.
+    """
+    degree = _degree_bound(node)
+    if degree == 1 and _content(node) == 1:
+        return True
+    if degree is None or degree > _IRREDUCIBILITY_DEGREES.get(len(free_symbols(node)), 0):
         raise TooComplicated
-    if any(_has_decimal(node) for node in nodes):
-        return None  # decimals are not exact coefficients
-    symbols = [sympy.Symbol(name) for name in gens]
-    expression = sympy.Mul(*(to_sympy(node) for node in nodes)) if nodes else sympy.Integer(1)
-    try:
-        poly = sympy.Poly(expression, *symbols) if symbols else None
-    except sympy.PolynomialError:
-        return None
-    if poly is None:
-        return None
-    if not (poly.domain.is_ZZ or poly.domain.is_QQ):
-        return None
-    return poly
-
-
-def _is_integer_poly(poly: Any) -> bool:
-    return bool(poly.domain.is_ZZ)
-
-
-def _irreducible(poly: Any) -> bool:
-    """Primitive over the integers and irreducible (3 - x yes, 2x - 4 no, x^2 - 1 no)."""
-    if not _is_integer_poly(poly) or poly.total_degree() < 1:
+    poly = _sympy_poly(node)
+    if not poly.domain.is_ZZ or poly.total_degree() < 1:
         return False
+    if poly.total_degree() == 1:
+        return True
+    if max(abs(int(c)) for c in poly.coeffs()).bit_length() > IRREDUCIBILITY_BITS:
+        raise TooComplicated
     coefficient, factors = poly.factor_list()
-    return abs(coefficient) == 1 and len(factors) == 1 and factors[0][1] == 1
+    return bool(abs(coefficient) == 1 and len(factors) == 1 and factors[0][1] == 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -279,27 +432,53 @@ def _irreducible(poly: Any) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def _factored(node: Node) -> str | None:
-    gens = sorted(free_symbols(node))
-    if not gens:
-        return None  # a number is as factored as it gets
-    top = node
-    while isinstance(top, Neg):
-        top = top.operand
-    if isinstance(top, Sum):
-        poly = _polynomial([top], gens)
-        return None if poly is not None and _irreducible(poly) else FEEDBACK[FACTORED]
-    for _, factor in _factors(node):
+def _polynomial_factors(node: Node) -> tuple[list[Node], list[Node]] | None:
+    """The non-constant factors above and below the bar, powers repeated: (x-1)^2 -> two.
+
+    None when a factor is not a polynomial with rational coefficients.
+    """
+    above: list[Node] = []
+    below: list[Node] = []
+    for divisor, factor in _factors(node):
         if factor.rational is not None:
-            continue  # a rational constant factor is allowed
+            continue
+        count = 1
         if isinstance(factor, Power) and (_integer_exponent(factor) or 0) > 0:
-            factor = factor.base
-        poly = _polynomial([factor], gens) if _has_variables(factor) else None
-        if poly is None:
-            return FEEDBACK[FACTORED]
-        if not _irreducible(poly):
-            return NOT_FULLY_FACTORED
-    return None
+            count, factor = _integer_exponent(factor) or 1, factor.base
+        if not _has_variables(factor) or not _is_polynomial(factor):
+            return None
+        (below if divisor else above).extend([factor] * min(count, MAX_DEGREE + 1))
+    return above, below
+
+
+def _factored(node: Node, expected: Node | None) -> str | None:
+    """Factored over the integers; see the module doc.
+
+    When grading, `expected` (the author's answer, validated as factored and equivalent to
+    `node`) has as many irreducible factors as the polynomial has: the learner's answer is
+    fully factored exactly when it has as many non-constant factors, each primitive. So
+    nothing is factored while grading. Without `expected` (validating the author's answer),
+    each factor is tested for irreducibility, within bounds.
+    """
+    if not free_symbols(node):
+        return None  # a number is as factored as it gets
+    factors = _polynomial_factors(node)
+    if factors is None:
+        return FEEDBACK[FACTORED]
+    above, below = factors
+    if any(_content(factor) != 1 for factor in (*above, *below)):
+        return NOT_FULLY_FACTORED  # a number left inside a bracket (2x-4), or x - 1/2
+    product = len(above) + len(below) > 1
+    if expected is not None:
+        wanted = _polynomial_factors(expected)
+        if wanted is None:
+            return None
+        if len(above) >= len(wanted[0]) and len(below) >= len(wanted[1]):
+            return None
+        return NOT_FULLY_FACTORED if product else FEEDBACK[FACTORED]
+    if all(_irreducible(factor) for factor in (*above, *below)):
+        return None
+    return NOT_FULLY_FACTORED if product else FEEDBACK[FACTORED]
 
 
 # --------------------------------------------------------------------------------------------
@@ -414,19 +593,16 @@ def _fraction_in_lowest_terms(node: Product) -> bool:
     texts = {to_text(part) for part in symbolic_top}
     if any(to_text(part) in texts for part in symbolic_bottom):
         return False  # the same factor above and below the bar
-    gens = sorted(set().union(*(free_symbols(part) for part in (*numerator, *denominator))))
-    if not gens:
-        return True
-    upper = _polynomial(numerator, gens)
-    lower = _polynomial(denominator, gens)
-    if upper is None or lower is None:
+    if not all(_is_polynomial(part) for part in (*numerator, *denominator)):
         return True  # not a polynomial fraction: only repeated factors are judged
-    common = upper.gcd(lower)
-    if common.total_degree() > 0:
-        return False
-    if _is_integer_poly(upper) and _is_integer_poly(lower):
-        return bool(abs(common.LC()) == 1)
-    return True
+    upper = _product_of(_content(part) for part in numerator)
+    lower = _product_of(_content(part) for part in denominator)
+    integral = upper.denominator == lower.denominator == 1
+    if integral and math.gcd(upper.numerator, lower.numerator) > 1:
+        return False  # (2x+2)/4, (2x+2)/(4x)
+    if not symbolic_top or not symbolic_bottom:
+        return True
+    return not _share_a_factor(symbolic_top, symbolic_bottom)
 
 
 def _in_lowest_terms(node: Node) -> bool:
@@ -597,28 +773,40 @@ def _is_simplified(node: Node) -> bool:
 
 
 def _is_partial_fractions(node: Node) -> bool:
-    gens = sorted(free_symbols(node))
-    if not gens:
+    if not free_symbols(node):
         return True
-    seen: set[tuple[Any, int]] = set()
+    seen: set[tuple[str, int]] = set()
     for _, term in _terms(node):
         numerator, denominator = _fraction_sides(term)
         symbolic_below = [part for part in denominator if part.rational is None]
         if not symbolic_below:
-            if _polynomial([term], gens) is None:
+            if not _is_polynomial(term):
                 return False
             continue
-        upper = _polynomial(numerator, gens)
-        lower = _polynomial(symbolic_below, gens)
-        if upper is None or lower is None:
+        if not all(_is_polynomial(part) for part in (*numerator, *symbolic_below)):
             return False
-        _, factors = lower.factor_list()
-        if len(factors) != 1:
-            return False  # more than one irreducible factor below the bar
-        base, multiplicity = factors[0]
-        if not upper.is_zero and upper.total_degree() >= base.total_degree():
-            return False  # not proper
-        key = (base.as_expr(), multiplicity)
+        # Below the bar: one polynomial p, as p, p^k or p*p ... (written the same way).
+        bases: list[Node] = []
+        multiplicity = 0
+        for part in symbolic_below:
+            exponent = _integer_exponent(part) if isinstance(part, Power) else None
+            base = part.base if isinstance(part, Power) and exponent else part
+            bases.append(base)
+            multiplicity += exponent or 1
+        if len({to_text(base) for base in bases}) != 1 or _content(bases[0]) != 1:
+            return False
+        base = bases[0]
+        if not _irreducible(base):
+            return False
+        top_degree = _degree_bound(Product(tuple((False, part) for part in numerator)))
+        base_degree = _sympy_poly(base).total_degree()
+        if top_degree is not None and top_degree >= base_degree:
+            if top_degree > IRREDUCIBILITY_DEGREE:
+                raise TooComplicated
+            exact = _sympy_poly(Product(tuple((False, part) for part in numerator)))
+            if not exact.is_zero and exact.total_degree() >= base_degree:
+                return False  # not proper
+        key = (to_text(base), multiplicity)
         if key in seen:
             return False  # two fractions over the same power: not collected
         seen.add(key)

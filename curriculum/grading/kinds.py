@@ -711,7 +711,7 @@ def _grade_expression(spec: _Expression, response: Any, seed: Seed = None) -> Ve
     else:
         outcome = compare(expected.node, given.node, expected.symbols, given.symbols, seed=seed)
     if outcome is Outcome.EQUIVALENT:
-        failure = first_failure(spec.forms, given.node)
+        failure = first_failure(spec.forms, given.node, expected.node)
         if failure is not None:
             name, feedback = failure
             return _wrong(feedback, shown, reason=f"form:{name}")
