@@ -13,6 +13,9 @@ from django.utils import timezone
 
 from .validators import validate_time_zone
 
+USERNAME_TAKEN = "This username is taken."
+USERNAME_TAKEN_CODE = "username_taken"
+
 
 class User(AbstractUser):
     class Role(models.TextChoices):
@@ -33,6 +36,13 @@ class User(AbstractUser):
     class Meta:
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            # `Ada` and `ada` are one name: logins, mentions and parents' lists would mix them up.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_ci_unique",
+                violation_error_code=USERNAME_TAKEN_CODE,
+                violation_error_message=USERNAME_TAKEN,
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from .models import LearnerProfile, ParentLink, User
+from .models import USERNAME_TAKEN, USERNAME_TAKEN_CODE, LearnerProfile, ParentLink, User
 from .validators import validate_time_zone
 
 
@@ -59,6 +59,15 @@ class MeUpdateSerializer(serializers.ModelSerializer[User]):
         model = User
         fields = ["username", "first_name", "last_name", "timezone", "profile"]
 
+    def validate_username(self, value: str) -> str:
+        """`ADA` is taken when `ada` exists: names are unique whatever their case."""
+        others = User.objects.filter(username__iexact=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(USERNAME_TAKEN, code=USERNAME_TAKEN_CODE)
+        return value
+
 
 class RegisterSerializer(serializers.Serializer[Any]):
     email = serializers.EmailField(max_length=254)
@@ -82,7 +91,7 @@ class RegisterSerializer(serializers.Serializer[Any]):
 
     def validate_username(self, value: str) -> str:
         if User.objects.filter(username__iexact=value).exists():
-            raise serializers.ValidationError("This username is taken.")
+            raise serializers.ValidationError(USERNAME_TAKEN, code=USERNAME_TAKEN_CODE)
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

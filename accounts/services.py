@@ -8,6 +8,8 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,7 +17,14 @@ from django.utils import timezone
 from calcuingo.exceptions import ApplicationError
 
 from . import signals
-from .models import LearnerProfile, ParentInvite, ParentLink, User
+from .models import (
+    USERNAME_TAKEN,
+    USERNAME_TAKEN_CODE,
+    LearnerProfile,
+    ParentInvite,
+    ParentLink,
+    User,
+)
 from .permissions import AUTHORS_GROUP
 
 # No 0/O or 1/I/L: the code is read aloud and typed by a parent.
@@ -79,14 +88,40 @@ def profile_ensure(*, user: User) -> LearnerProfile:
     return profile
 
 
+def _username_taken(error: DjangoValidationError) -> bool:
+    """Whether validation failed on the case-insensitive username constraint."""
+    general = error.error_dict.get(NON_FIELD_ERRORS, []) if hasattr(error, "error_dict") else []
+    return any(item.code == USERNAME_TAKEN_CODE for item in general)
+
+
 @transaction.atomic
 def user_update(*, user: User, user_fields: dict[str, Any], profile_fields: dict[str, Any]) -> User:
-    """Update the user and her settings together; both rows change or neither does."""
+    """Update the user and her settings together; both rows change or neither does.
+
+    A new username is refused when another account holds it in any case: by validation, and by
+    the database constraint when two renames race past validation together.
+    """
     for name, value in user_fields.items():
         setattr(user, name, value)
     if user_fields:
-        user.full_clean(exclude=["password"])
-        user.save(update_fields=[*user_fields.keys()])
+        try:
+            user.full_clean(exclude=["password"])
+        except DjangoValidationError as error:
+            if _username_taken(error):
+                # The model reports its constraint for the whole form: it is the name's error.
+                raise ApplicationError(
+                    USERNAME_TAKEN, field="username", code=USERNAME_TAKEN_CODE
+                ) from error
+            raise
+        try:
+            with transaction.atomic():
+                user.save(update_fields=[*user_fields.keys()])
+        except IntegrityError as error:
+            if "username" in user_fields:
+                raise ApplicationError(
+                    USERNAME_TAKEN, field="username", code=USERNAME_TAKEN_CODE
+                ) from error
+            raise
     profile = profile_ensure(user=user)
     for name, value in profile_fields.items():
         setattr(profile, name, value)
