@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo serve lint format typecheck bench clean
+.PHONY: run test install install-dev migrate demo serve lint format typecheck bench bench-inprocess clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Calcuingo needs Python 3.11 (set PYTHON=/path/to/python3.11)")'
@@ -64,8 +64,17 @@ typecheck: install-dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
+# `make bench`: the answer path vs the framework floor through gunicorn, then the work that grows
+# with data (leaderboards, rollup) on a generated population, statements per request and the
+# grading benchmark; results in bench/results/ (bench/README.md says how to read them). Uses
+# PostgreSQL (its own database calcuingo_bench) and Redis (database 12) when reachable, else
+# says what it skipped. BENCH_SCALE=full for 10 M attempts / 1 M learners; BENCH_ARGS for more.
+# Timings never fail: benchmarks report. `make bench-inprocess` runs the older in-process ones.
 bench: install-dev
-	$(BIN)/python -m pytest bench -p no:cacheprovider -q $(BENCH_ARGS)
+	$(BIN)/python -m bench --scale $${BENCH_SCALE:-small} $(BENCH_ARGS)
+
+bench-inprocess: install-dev
+	$(BIN)/python -m pytest bench -p no:cacheprovider -q
 
 clean:
 	rm -rf $(VENV) staticfiles test-output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,336 @@
+"""The bench's measurements, each reporting into one results dict (see bench/run.py)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+from unittest import mock
+
+from django.db import connection
+from django.utils import timezone
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def table_sizes() -> dict[str, int]:
+    from accounts.models import User
+    from gamification.models import XPEvent
+    from practice.models import Attempt
+
+    return {
+        "learners": User.objects.count(),
+        "attempts": Attempt.objects.count(),
+        "xp_events": XPEvent.objects.count(),
+    }
+
+
+def timed(
+    call: Callable[[], Any], *, budget: float, least: int = 3, most: int = 500
+) -> list[float]:
+    """Milliseconds of each call, repeated until `budget` seconds (at least `least` calls)."""
+    times: list[float] = []
+    stop = time.perf_counter() + budget
+    while len(times) < most and (len(times) < least or time.perf_counter() < stop):
+        tick = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - tick) * 1000)
+    return times
+
+
+def p50(values: list[float]) -> float:
+    return round(statistics.median(values), 3) if values else float("nan")
+
+
+# --- 1, 2 and 3 -----------------------------------------------------------------------------
+
+
+def run_all(
+    results: dict[str, Any],
+    scale: dict[str, Any],
+    *,
+    concurrency: int,
+    learners_factory: Callable[[int], list[Any]],
+) -> None:
+    """Answers vs floor on an empty table, the population grown step by step (leaderboards at
+    each step), answers vs floor again on the full table, then the rollup."""
+    from bench.serve import Server, alternate
+
+    learners = learners_factory(concurrency)
+    http = connection.vendor == "postgresql"
+    if not http:
+        results["skipped"].append(
+            "1, 2 (answers vs floor through gunicorn): need PostgreSQL (SQLite has one writer)"
+        )
+        say("1-2. answers vs floor: SKIPPED (no PostgreSQL)")
+        grow(results, scale)
+        results["rollup"] = rollup()
+        return
+    with Server(dict(os.environ)) as server:
+        say(
+            f"1. answers vs the framework floor: gunicorn (2 workers), {concurrency} learners, "
+            f"{scale['rounds']} × {scale['secs']} s rounds each, alternating"
+        )
+        empty = alternate(server.port, learners, rounds=scale["rounds"], seconds=scale["secs"])
+        empty["tables"] = table_sizes()
+        results["answer_vs_floor"] = empty
+        say(_answer_line(empty))
+        grow(results, scale)
+        say(f"2. the same with {table_sizes()['attempts']:,} attempts in the table")
+        large = alternate(server.port, learners, rounds=scale["rounds"], seconds=scale["secs"])
+        large["tables"] = table_sizes()
+        say(_answer_line(large))
+    results["table_size"] = {
+        "empty": _brief(empty),
+        "large": _brief(large),
+        "answers_large_over_empty": round(
+            large["answer"]["requests_per_second"] / empty["answer"]["requests_per_second"], 3
+        ),
+        "ratio_to_floor_large_over_empty": round(large["ratio"] / empty["ratio"], 3),
+    }
+    results["rollup"] = rollup()
+
+
+def _brief(run: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "attempts_in_table": run["tables"]["attempts"],
+        "answers_per_second": run["answer"]["requests_per_second"],
+        "answer_p50_ms": run["answer"]["p50_ms"],
+        "answer_p99_ms": run["answer"]["p99_ms"],
+        "floor_per_second": run["floor"]["requests_per_second"],
+        "ratio_to_floor": run["ratio"],
+    }
+
+
+def _answer_line(run: dict[str, Any]) -> str:
+    answer, floor = run["answer"], run["floor"]
+    return (
+        f"   answers {answer['requests_per_second']}/s (p50 {answer['p50_ms']} ms, "
+        f"p99 {answer['p99_ms']} ms) vs floor {floor['requests_per_second']}/s "
+        f"(p50 {floor['p50_ms']} ms, p99 {floor['p99_ms']} ms): ratio {run['ratio']} "
+        f"(goal ≥ 0.5); errors {answer['errors']} / {floor['errors']}"
+    )
+
+
+def grow(results: dict[str, Any], scale: dict[str, Any]) -> None:
+    """Generate the population in steps; measure the leaderboard at each."""
+    from analytics.load_data import load_generate
+
+    steps = scale["steps"]
+    final = steps[-1]
+    generated: list[dict[str, Any]] = []
+    boards: list[dict[str, Any]] = []
+    have = 0
+    attempts_done = 0
+    for number, step in enumerate(steps, start=1):
+        add = step - have
+        share = scale["attempts"] * step // final - attempts_done
+        say(f"   generating {add:,} learners with {share:,} attempts …")
+        report = load_generate(
+            learners=add, attempts=share, days=scale.get("days", 60), zones=24, seed=number
+        )
+        have, attempts_done = step, attempts_done + share
+        generated.append(
+            {
+                "learners": add,
+                "attempts": report.attempts,
+                "rows": report.rows,
+                "seconds": round(report.seconds, 1),
+                "attempts_per_second": round(report.attempts_per_second),
+                "rows_per_second": round(report.rows_per_second),
+            }
+        )
+        say(
+            f"   … {report.rows:,} rows in {report.seconds:.1f} s "
+            f"({report.attempts_per_second:,.0f} attempts/s, {report.rows_per_second:,.0f} rows/s)"
+        )
+        board = leaderboard(step)
+        boards.append(board)
+        say(
+            f"3. leaderboard at {step:,} learners: Redis p50 {board.get('redis_p50_ms')} ms, "
+            f"SQL fallback p50 {board.get('sql_p50_ms')} ms, "
+            f"Redis {board.get('redis_speedup')} × faster (rebuild {board.get('rebuild_s')} s)"
+        )
+    results["generation"] = generated
+    results["leaderboard"] = boards
+
+
+def leaderboard(learners: int) -> dict[str, Any]:
+    """All-time top 50 + own rank for a learner in the middle: Redis vs the SQL fallback."""
+    from gamification import leaderboards
+    from gamification.models import Standing
+
+    result: dict[str, Any] = {"learners": learners}
+    middle = (
+        Standing.objects.filter(xp__gt=0)
+        .order_by("-xp", "user_id")
+        .values_list("user_id", flat=True)[Standing.objects.filter(xp__gt=0).count() // 2]
+    )
+    result["ranked_learners"] = Standing.objects.filter(xp__gt=0).count()
+
+    def read() -> Any:
+        return leaderboards.read(period="all_time", user_id=middle, top=50)
+
+    if leaderboards._redis() is not None:
+        tick = time.perf_counter()
+        leaderboards.rebuild()
+        result["rebuild_s"] = round(time.perf_counter() - tick, 2)
+        board = read()
+        result["redis_source"] = board.source
+        times = timed(read, budget=2.0, least=20)
+        result["redis_p50_ms"] = p50(times)
+        result["redis_p99_ms"] = round(sorted(times)[int(0.99 * (len(times) - 1))], 3)
+        redis_top = [(row.user_id, row.xp) for row in board.top]
+        redis_me = board.me
+    else:
+        result["redis"] = "skipped: no Redis"
+        redis_top, redis_me = None, None
+    with mock.patch.object(leaderboards, "_redis", return_value=None):
+        board = read()
+        result["sql_source"] = board.source
+        times = timed(read, budget=3.0, least=3, most=50)
+    result["sql_p50_ms"] = p50(times)
+    if redis_top is not None:
+        result["redis_speedup"] = round(result["sql_p50_ms"] / result["redis_p50_ms"], 1)
+        result["same_top_xp"] = [xp for _, xp in redis_top] == [row.xp for row in board.top]
+        result["same_top_order"] = redis_top == [(row.user_id, row.xp) for row in board.top]
+        result["same_rank"] = (redis_me.rank if redis_me else None) == (
+            board.me.rank if board.me else None
+        )
+    return result
+
+
+# --- 4 --------------------------------------------------------------------------------------
+
+
+def rollup() -> dict[str, Any]:
+    """One local day: the rollup vs the exact aggregate of the same rows vs a per-learner loop."""
+    from django.db.models import Count, Q
+
+    from accounts.models import User
+    from analytics import rollups
+    from practice.models import Attempt, active_ms_sum
+
+    day = timezone.now().date() - timedelta(days=1)  # finished in every zone
+    say(f"4. nightly rollup of {day} (every zone's local day)")
+    result: dict[str, Any] = {"day": day.isoformat(), "attempts_in_table": Attempt.objects.count()}
+    zones = sorted(set(User.objects.values_list("timezone", flat=True)))
+    result["zones"] = len(zones)
+
+    runs = []
+    written = []
+    for _ in range(2):
+        tick = time.perf_counter()
+        written.append(rollups.rollup_day(day=day))
+        runs.append(time.perf_counter() - tick)
+    result["rollup_s"] = round(min(runs), 3)
+    result["rollup_rows_written"] = written
+
+    def floor() -> dict[int, tuple[int, int, int]]:
+        if connection.vendor == "postgresql":
+            sql = """
+                SELECT a.user_id, COUNT(*), COUNT(*) FILTER (WHERE a.is_correct),
+                       SUM(LEAST(a.response_ms, %(cap)s))
+                FROM practice_attempt a JOIN accounts_user u ON u.id = a.user_id
+                WHERE a.created_at >= (%(day)s::date)::timestamp AT TIME ZONE u.timezone
+                  AND a.created_at < (%(day)s::date + 1)::timestamp AT TIME ZONE u.timezone
+                GROUP BY a.user_id
+            """
+            with connection.cursor() as cursor:
+                cursor.execute(sql, {"day": day, "cap": 300_000})
+                return {row[0]: (row[1], row[2], row[3]) for row in cursor.fetchall()}
+        totals: dict[int, tuple[int, int, int]] = {}
+        for zone in zones:
+            zone_day = rollups.ZoneDay(zone, day)
+            rows = (
+                Attempt.objects.filter(
+                    user__timezone=zone,
+                    created_at__gte=zone_day.start,
+                    created_at__lt=zone_day.end,
+                )
+                .values("user_id")
+                .annotate(
+                    n=Count("pk"), right=Count("pk", filter=Q(is_correct=True)), ms=active_ms_sum()
+                )
+                .order_by()
+            )
+            totals.update({r["user_id"]: (r["n"], r["right"], r["ms"]) for r in rows})
+        return totals
+
+    floor_runs = []
+    per_learner: dict[int, tuple[int, int, int]] = {}
+    for _ in range(2):
+        tick = time.perf_counter()
+        per_learner = floor()
+        floor_runs.append(time.perf_counter() - tick)
+    result["floor_s"] = round(min(floor_runs), 3)
+    result["learners_active"] = len(per_learner)
+    result["attempts_in_day"] = sum(value[0] for value in per_learner.values())
+    result["rollup_over_floor"] = (
+        round(result["rollup_s"] / result["floor_s"], 2) if result["floor_s"] else None
+    )
+
+    # The naive way: one aggregate per learner of the day, from the ORM.
+    zone_of = dict(User.objects.filter(pk__in=list(per_learner)).values_list("pk", "timezone"))
+    budget, done = 60.0, 0
+    tick = time.perf_counter()
+    for user_id, zone in zone_of.items():
+        zone_day = rollups.ZoneDay(zone, day)
+        Attempt.objects.filter(
+            user_id=user_id, created_at__gte=zone_day.start, created_at__lt=zone_day.end
+        ).aggregate(n=Count("pk"), right=Count("pk", filter=Q(is_correct=True)), ms=active_ms_sum())
+        done += 1
+        if time.perf_counter() - tick > budget:
+            break
+    loop = time.perf_counter() - tick
+    result["orm_loop_learners_timed"] = done
+    result["orm_loop_s"] = round(loop * len(zone_of) / done, 3) if done else 0.0
+    result["orm_loop_extrapolated"] = done < len(zone_of)
+    result["orm_loop_over_floor"] = (
+        round(result["orm_loop_s"] / result["floor_s"], 2) if result["floor_s"] else None
+    )
+    say(
+        f"   rollup {result['rollup_s']} s (rows written {written}) vs exact aggregate "
+        f"{result['floor_s']} s ({result['rollup_over_floor']} ×, goal ≤ 2) vs per-learner ORM "
+        f"loop {result['orm_loop_s']} s; {result['attempts_in_day']:,} attempts of "
+        f"{result['learners_active']:,} learners that day, {result['attempts_in_table']:,} in all"
+    )
+    return result
+
+
+# --- 5 --------------------------------------------------------------------------------------
+
+
+def statements() -> list[dict[str, Any]]:
+    from bench.statements import measure
+
+    say("5. statements per request (in-process, test client)")
+    rows = measure()
+    for row in rows:
+        where = f"{row['method']} {row['path']}"
+        say(f"   {row['statements']!s:>5}  {row['status']}  {where}  {row['what']}")
+    return rows
+
+
+# --- grading --------------------------------------------------------------------------------
+
+
+def grading() -> dict[str, Any]:
+    try:
+        from bench import grading as grading_bench
+    except ImportError as exc:
+        say(f"grading: SKIPPED (bench/grading.py not importable: {exc})")
+        return {"skipped": str(exc)}
+    say("grading benchmark (bench/grading.py)")
+    tick = time.perf_counter()
+    results: dict[str, Any] = grading_bench.run()
+    markdown = ""
+    if hasattr(grading_bench, "markdown"):
+        markdown = grading_bench.markdown(results)
+    say(f"   done in {time.perf_counter() - tick:.1f} s")
+    return {"results": results, "markdown": markdown}

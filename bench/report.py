@@ -1,0 +1,276 @@
+"""bench/results/bench.json and bench.md from one run's results (bench/README.md reads them)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def write(results: dict[str, Any]) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "bench.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    (RESULTS / "bench.md").write_text(markdown(results))
+    grading = results.get("grading") or {}
+    if grading.get("results"):
+        (RESULTS / "grading.json").write_text(
+            json.dumps(grading["results"], indent=2, sort_keys=True, default=str) + "\n"
+        )
+    if grading.get("markdown"):
+        (RESULTS / "grading.md").write_text(grading["markdown"])
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def markdown(results: dict[str, Any]) -> str:
+    env = results["environment"]
+    machine = results["machine"]
+    out = [
+        "# Calcuingo bench results\n",
+        f"Run {results['when']} at scale `{results['scale']['name']}` on {machine['cpus']} CPUs "
+        f"({machine['platform']}, Python {machine['python']}): {env['database']}"
+        f"{' + Redis' if env['redis'] else ' (no Redis)'}, {results.get('total_seconds')} s "
+        "in all. One run; ratios compare numbers measured in it. How to read: bench/README.md.\n",
+    ]
+    if results["skipped"]:
+        out.append("Skipped: " + "; ".join(results["skipped"]) + ".\n")
+
+    run = results.get("answer_vs_floor")
+    if run:
+        out.append(
+            f"\n## 1. Answer submission vs the framework floor\n\ngunicorn, 2 workers; "
+            f"{run['concurrency']} learners in a closed loop; {run['rounds']} alternating rounds "
+            f"of {run['round_seconds']} s each; attempts table "
+            f"{run['tables']['attempts']:,} rows.\n\n"
+        )
+        out.append(_endpoints(run))
+        out.append(f"\n**Ratio answers / floor: {run['ratio']}** (goal ≥ 0.5).\n")
+
+    size = results.get("table_size")
+    if size:
+        out.append("\n## 2. Answer throughput: large attempts table vs empty\n\n")
+        rows = [
+            [
+                f"{part['attempts_in_table']:,}",
+                part["answers_per_second"],
+                part["answer_p50_ms"],
+                part["answer_p99_ms"],
+                part["floor_per_second"],
+                part["ratio_to_floor"],
+            ]
+            for part in (size["empty"], size["large"])
+        ]
+        out.append(
+            _table(
+                ["attempts in table", "answers/s", "p50 ms", "p99 ms", "floor/s", "÷ floor"], rows
+            )
+        )
+        out.append(
+            f"\n**Large / empty: {size['answers_large_over_empty']}** in answers/s, "
+            f"{size['ratio_to_floor_large_over_empty']} in ratio to the floor (goal: within 10 %, "
+            "i.e. ≥ 0.9).\n"
+        )
+
+    generation = results.get("generation")
+    if generation:
+        out.append("\n## Generated population (`manage.py generate_load_data`)\n\n")
+        out.append(
+            _table(
+                [
+                    "learners added",
+                    "attempts",
+                    "rows (all tables)",
+                    "seconds",
+                    "attempts/s",
+                    "rows/s",
+                ],
+                [
+                    [
+                        f"{g['learners']:,}",
+                        f"{g['attempts']:,}",
+                        f"{g['rows']:,}",
+                        g["seconds"],
+                        f"{g['attempts_per_second']:,}",
+                        f"{g['rows_per_second']:,}",
+                    ]
+                    for g in generation
+                ],
+            )
+        )
+
+    boards = results.get("leaderboard")
+    if boards:
+        out.append("\n## 3. Leaderboard: all-time top 50 + own rank (a learner in the middle)\n\n")
+        out.append(
+            _table(
+                [
+                    "learners",
+                    "ranked",
+                    "Redis p50 ms",
+                    "SQL fallback p50 ms",
+                    "Redis ×",
+                    "rebuild s",
+                    "same top XP",
+                    "same top order",
+                    "same rank",
+                ],
+                [
+                    [
+                        f"{b['learners']:,}",
+                        f"{b['ranked_learners']:,}",
+                        b.get("redis_p50_ms", "–"),
+                        b.get("sql_p50_ms", "–"),
+                        b.get("redis_speedup", "–"),
+                        b.get("rebuild_s", "–"),
+                        b.get("same_top_xp", "–"),
+                        b.get("same_top_order", "–"),
+                        b.get("same_rank", "–"),
+                    ]
+                    for b in boards
+                ],
+            )
+        )
+        out.append("\nGoal: Redis ≥ 100 × the SQL fallback, and flat as learners grow.\n")
+
+    rollup = results.get("rollup")
+    if rollup:
+        out.append(f"\n## 4. Nightly rollup of one day ({rollup['day']}, every zone)\n\n")
+        out.append(
+            _table(
+                [
+                    "attempts in table",
+                    "attempts that day",
+                    "learners that day",
+                    "zones",
+                    "rollup s",
+                    "exact aggregate s",
+                    "rollup ÷ aggregate",
+                    "per-learner ORM loop s",
+                    "loop ÷ aggregate",
+                    "rows written (run 1, run 2)",
+                ],
+                [
+                    [
+                        f"{rollup['attempts_in_table']:,}",
+                        f"{rollup['attempts_in_day']:,}",
+                        f"{rollup['learners_active']:,}",
+                        rollup["zones"],
+                        rollup["rollup_s"],
+                        rollup["floor_s"],
+                        rollup["rollup_over_floor"],
+                        f"{rollup['orm_loop_s']}"
+                        + (" (extrapolated)" if rollup["orm_loop_extrapolated"] else ""),
+                        rollup["orm_loop_over_floor"],
+                        rollup["rollup_rows_written"],
+                    ]
+                ],
+            )
+        )
+        out.append("\nGoal: the rollup within 2 × the exact aggregate of the same rows.\n")
+
+    statements = results.get("statements")
+    if statements:
+        out.append(
+            "\n## 5. SQL statements per request (a new learner; warm cache, cold in the note)\n\n"
+        )
+        out.append(
+            _table(
+                ["request", "what", "statements", "status"],
+                [
+                    [f"`{s['method']} {s['path']}`", s["what"], s["statements"], s["status"]]
+                    for s in statements
+                    if not s["what"].startswith("skipped")
+                ],
+            )
+        )
+        skipped = [s for s in statements if s["what"].startswith("skipped")]
+        if skipped:
+            out.append(
+                "\nNot requested: "
+                + "; ".join(
+                    f"`{s['path']}` ({s['what'].removeprefix('skipped: ')})" for s in skipped
+                )
+                + ".\n"
+            )
+        out.append(
+            "\nGoal: ≤ 12 for a right answer mid-session, ≤ 25 for one completing a lesson.\n"
+        )
+
+    grading = results.get("grading") or {}
+    if grading.get("markdown"):
+        out.append("\n## Grading (bench/grading.py)\n\n")
+        body = grading["markdown"]
+        # Its headings sit one level under ours.
+        out.append(
+            "\n".join(("#" + line) if line.startswith("#") else line for line in body.splitlines())
+        )
+        out.append("\n")
+    elif grading.get("skipped"):
+        out.append(f"\n## Grading\n\nSkipped: {grading['skipped']}\n")
+    return "".join(out)
+
+
+def _endpoints(run: dict[str, Any]) -> str:
+    rows = []
+    for name, label in (
+        ("answer", "answer (`POST /api/v1/sessions/{id}/answers`)"),
+        ("floor", "framework floor (`POST /bench/floor`)"),
+    ):
+        part = run[name]
+        rows.append(
+            [
+                label,
+                part["requests_per_second"],
+                ", ".join(str(value) for value in part["rounds_per_second"]),
+                part["p50_ms"],
+                part["p99_ms"],
+                part["requests"],
+                part["errors"],
+            ]
+        )
+    return _table(
+        ["endpoint", "req/s (median)", "rounds", "p50 ms", "p99 ms", "requests", "errors"], rows
+    )
+
+
+def summary(results: dict[str, Any]) -> str:
+    lines = ["", "=== Calcuingo bench: ratios from this run ==="]
+    run = results.get("answer_vs_floor")
+    if run:
+        answer, floor = run["answer"], run["floor"]
+        lines.append(
+            f"1. answers / floor: {run['ratio']} (goal ≥ 0.5): "
+            f"{answer['requests_per_second']} vs {floor['requests_per_second']} req/s; "
+            f"p50 {answer['p50_ms']} vs {floor['p50_ms']} ms; "
+            f"p99 {answer['p99_ms']} vs {floor['p99_ms']} ms"
+        )
+    size = results.get("table_size")
+    if size:
+        lines.append(
+            f"2. answers with {size['large']['attempts_in_table']:,} attempts / empty table: "
+            f"{size['answers_large_over_empty']} (goal ≥ 0.9)"
+        )
+    for board in results.get("leaderboard", []):
+        lines.append(
+            f"3. leaderboard at {board['learners']:,} learners: SQL fallback / Redis = "
+            f"{board.get('redis_speedup', '–')} ({board.get('sql_p50_ms')} vs "
+            f"{board.get('redis_p50_ms', '–')} ms; goal ≥ 100)"
+        )
+    rollup = results.get("rollup")
+    if rollup:
+        lines.append(
+            f"4. rollup / exact aggregate: {rollup['rollup_over_floor']} (goal ≤ 2); "
+            f"per-learner ORM loop / aggregate: {rollup['orm_loop_over_floor']}"
+        )
+    for row in results.get("statements", []):
+        if row["what"].startswith("answer"):
+            lines.append(f"5. {row['what']}: {row['statements']} statements")
+    for skipped in results.get("skipped", []):
+        lines.append(f"skipped: {skipped}")
+    return "\n".join(lines)
