@@ -15,9 +15,14 @@ is, an empty cell clears it):
 `hints` is a JSON list (`["Think of 7 × 7.", {"text": "…", "unlock_after_attempts": 2}]`) or
 texts separated by `|` (not with `|x|` in them); it replaces the exercise's hints.
 
+The answer test travels in `answer`, as the admin writes it there (`curriculum.answer_tests`):
+`{"answer": "(x-2)(x-3)", "forms": ["factored"]}`, `{"answer": "x^2/2 + C", "up_to_constant":
+true, "variable": "x"}`, `{"value": 0.0014142, "sig_figs": 3, "notation": "scientific"}`.
+
 Every row is validated like the admin form (`full_clean`, so an unreadable answer is an error at
-`answer`) and imported in its own savepoint: a bad row is reported and leaves nothing behind,
-and the good rows are imported.
+`answer`, and so is a bad answer test, naming its key: "forms: Unknown form …") and imported in
+its own savepoint: a bad row is reported and leaves nothing behind, and the good rows are
+imported.
 """
 
 from __future__ import annotations

@@ -250,6 +250,17 @@ def _export(client: Any, fmt: str) -> bytes:
     return bytes(response.content)
 
 
+# Answer tests are keys of the answer JSON: an export carries them and an import reads them back.
+ANSWER_TESTS: list[dict[str, Any]] = [
+    {"answer": "(x-2)(x-3)", "variables": ["x"], "forms": ["factored"]},
+    {"answer": "x^2 + 2x", "forms": ["expanded", "no_decimals"]},
+    {"answer": "x^(k+1)/(k+1) + C", "up_to_constant": True, "variable": "x"},
+    {"value": 0.0014142, "sig_figs": 3, "notation": "scientific"},
+    {"value": "pi", "decimal_places": 2, "unit": ["rad", "radians"], "unit_required": True},
+    {"value": 9.81, "abs_tol": 0.05, "rel_tol": "1/100"},
+]
+
+
 def _exercises_of_every_kind(lessons: list[Lesson]) -> None:
     for kind in ("numeric", "text", "expression", "multiple_choice", "fact"):
         exercise = ExerciseFactory(lesson=lessons[0], kind=kind, tags=["a", "b"], explanation="Why")
@@ -260,6 +271,10 @@ def _exercises_of_every_kind(lessons: list[Lesson]) -> None:
         lesson=lessons[1], kind="fact", operand1=2, operation="+", operand2=3, operation2="×",
         operand3=4, prompt="$2 + 3 \\times 4$", draft=True,
     )  # fmt: skip
+    for answer in ANSWER_TESTS:
+        ExerciseFactory(
+            lesson=lessons[1], kind="numeric" if "value" in answer else "expression", answer=answer
+        )
 
 
 @pytest.mark.parametrize("fmt", [CSV, JSON])
@@ -321,3 +336,61 @@ def test_an_author_can_import_and_a_learner_cannot(client, author, learner, less
     assert client.get(reverse("admin:curriculum_exercise_import")).status_code == 200
     _import(client, _csv(_rows(5)))
     assert Exercise.objects.count() == 5
+
+
+def test_the_answer_tests_of_an_exported_file_import_back(author_client, lessons):
+    for answer in ANSWER_TESTS:
+        ExerciseFactory(
+            lesson=lessons[0], kind="numeric" if "value" in answer else "expression", answer=answer
+        )
+    exported = _export(author_client, CSV)
+    Exercise.objects.all().delete()
+
+    _import(author_client, exported)
+
+    assert [e.answer for e in Exercise.objects.order_by("order")] == ANSWER_TESTS
+
+
+def test_a_row_with_a_bad_answer_test_is_reported_at_its_row_and_field_and_writes_nothing(
+    author_client, lessons
+):
+    kept = ExerciseFactory(
+        lesson=lessons[0], order=9, kind="expression", answer={"answer": "2x"}, prompt="Before"
+    )
+    rows = _rows(4)
+    rows[2].update(  # row 3: a new exercise
+        answer=json.dumps({"answer": "(x-2)(x-3)", "forms": ["factorised"]}),
+        hints="A hint that must not be saved.",
+    )
+    rows[3].update(  # row 4: updates `kept`, numbered like it
+        order=str(kept.order),
+        kind="numeric",
+        prompt="After",
+        answer=json.dumps({"value": 1.5, "sig_figs": 2, "decimal_places": 1}),
+    )
+
+    dry_run = _upload(author_client, _csv(rows))
+
+    errors = {row.number: row.error_dict for row in dry_run.context["result"].invalid_rows}
+    assert list(errors) == [3, 4]
+    assert errors[3] == {
+        "answer": [
+            "forms: Unknown form 'factorised'. Use any of: factored, expanded, lowest_terms, "
+            "simplified, no_decimals, partial_fractions."
+        ]
+    }
+    assert errors[4] == {
+        "answer": ["decimal_places: Choose significant figures or decimal places, not both."]
+    }
+    html = dry_run.content.decode()
+    assert "Row 3" in html
+    assert "forms: Unknown form" in html
+
+    done = _confirm(author_client, dry_run)
+
+    assert any("Row 3 was not imported. answer: forms: Unknown form" in m for m in _messages(done))
+    assert not Exercise.objects.filter(lesson=lessons[0], order=3).exists()
+    assert not Hint.objects.filter(text="A hint that must not be saved.").exists()
+    kept.refresh_from_db()
+    assert (kept.kind, kept.prompt, kept.answer) == ("expression", "Before", {"answer": "2x"})
+    assert Exercise.objects.filter(lesson=lessons[0]).count() == 3  # rows 1, 2 and `kept`
