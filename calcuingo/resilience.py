@@ -49,18 +49,22 @@ class CircuitBreaker:
     def is_open(self) -> bool:
         return self._open_until != 0.0
 
-    def before_call(self) -> None:
-        """Refuse the call while the circuit is open; the first caller after the pause probes."""
+    def before_call(self) -> bool:
+        """Refuse the call while the circuit is open; the first caller after the pause probes.
+
+        True when this caller is the probe: its connection may go on (connect, then send and read)
+        until it succeeds or fails, while everyone else keeps failing fast.
+        """
         if self._open_until == 0.0:
-            return
+            return False
         with self._lock:
             if self._open_until == 0.0:
-                return
+                return False
             now = time.monotonic()
             if now < self._open_until:
                 raise CircuitOpen(f"Redis at {self.name} failed recently; not trying until later")
-            # This caller probes; everyone else waits for its outcome, failing fast meanwhile.
             self._open_until = now + self.reset_seconds
+            return True
 
     def succeeded(self) -> None:
         if self._open_until == 0.0:
@@ -76,7 +80,7 @@ class CircuitBreaker:
             self._open_until = time.monotonic() + self.reset_seconds
         if was_closed:
             logger.warning(
-                "Redis at %s failed (%s); skipping it for %.0f s",
+                "Redis at %s failed (%s); skipping it for %.1f s",
                 self.name,
                 error,
                 self.reset_seconds,
@@ -110,33 +114,46 @@ _FAILURES = (RedisConnectionError, RedisTimeoutError)
 
 
 class BreakerMixin:
-    """Guards a redis-py connection's connect, send and read with the server's breaker."""
+    """Guards a redis-py connection's connect, send and read with the server's breaker.
+
+    A connection is used by one thread at a time, so it can carry whether it is the probe.
+    """
+
+    _probing = False
 
     def _breaker(self) -> CircuitBreaker:
         path = getattr(self, "path", None)
         name = str(path) if path else f"{getattr(self, 'host', '?')}:{getattr(self, 'port', '?')}"
         return breaker_for(name)
 
-    def connect(self) -> None:
+    def _guard(self) -> CircuitBreaker:
         breaker = self._breaker()
-        breaker.before_call()
+        if not self._probing and breaker.before_call():
+            self._probing = True
+        return breaker
+
+    def _failed(self, breaker: CircuitBreaker, error: Exception) -> None:
+        self._probing = False
+        breaker.failed(error)
+
+    def connect(self) -> None:
+        breaker = self._guard()
         try:
             super().connect()  # type: ignore[misc]
         except CircuitOpen:
             raise
         except _FAILURES as error:
-            breaker.failed(error)
+            self._failed(breaker, error)
             raise
 
     def send_packed_command(self, command: Any, check_health: bool = True) -> None:
-        breaker = self._breaker()
-        breaker.before_call()
+        breaker = self._guard()
         try:
             super().send_packed_command(command, check_health)  # type: ignore[misc]
         except CircuitOpen:
             raise
         except _FAILURES as error:
-            breaker.failed(error)
+            self._failed(breaker, error)
             raise
 
     def read_response(self, *args: Any, **kwargs: Any) -> Any:
@@ -146,8 +163,9 @@ class BreakerMixin:
         except CircuitOpen:
             raise
         except _FAILURES as error:
-            breaker.failed(error)
+            self._failed(breaker, error)
             raise
+        self._probing = False
         breaker.succeeded()
         return response
 
