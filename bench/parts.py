@@ -151,11 +151,17 @@ def grow(results: dict[str, Any], scale: dict[str, Any]) -> None:
         )
         board = leaderboard(step)
         boards.append(board)
-        say(
-            f"3. leaderboard at {step:,} learners: Redis p50 {board.get('redis_p50_ms')} ms, "
-            f"SQL fallback p50 {board.get('sql_p50_ms')} ms, "
-            f"Redis {board.get('redis_speedup')} × faster (rebuild {board.get('rebuild_s')} s)"
-        )
+        if "redis_p50_ms" in board:
+            say(
+                f"3. leaderboard at {step:,} learners: Redis p50 {board['redis_p50_ms']} ms, "
+                f"SQL fallback p50 {board['sql_p50_ms']} ms: Redis {board['redis_speedup']} × "
+                f"faster (rebuild {board['rebuild_s']} s)"
+            )
+        else:
+            say(
+                f"3. leaderboard at {step:,} learners: SQL fallback p50 {board['sql_p50_ms']} ms "
+                "(Redis path SKIPPED: no Redis)"
+            )
     results["generation"] = generated
     results["leaderboard"] = boards
 

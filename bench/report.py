@@ -37,6 +37,9 @@ def markdown(results: dict[str, Any]) -> str:
         f"({machine['platform']}, Python {machine['python']}): {env['database']}"
         f"{' + Redis' if env['redis'] else ' (no Redis)'}, {results.get('total_seconds')} s "
         "in all. One run; ratios compare numbers measured in it. How to read: bench/README.md.\n",
+        f"\nLoad average (1, 5, 15 min) at the start {machine['load_average_at_start']}, at the "
+        f"end {machine.get('load_average_at_end')}: above the CPU count, other work shared the "
+        "machine and absolute numbers are low; the alternating rounds keep the ratios fair.\n",
     ]
     if results["skipped"]:
         out.append("Skipped: " + "; ".join(results["skipped"]) + ".\n")

@@ -234,6 +234,9 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            # Other work on the machine slows both sides of every ratio, not the ratio itself
+            # (rounds alternate), but it does slow the absolute numbers.
+            "load_average_at_start": [round(value, 1) for value in os.getloadavg()],
         },
         "environment": environment,
         "scale": {"name": args.scale, **scale},
@@ -252,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         results["grading"] = parts.grading()
     results["total_seconds"] = round(time.perf_counter() - began, 1)
+    results["machine"]["load_average_at_end"] = [round(value, 1) for value in os.getloadavg()]
     from bench import report
 
     report.write(results)

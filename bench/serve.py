@@ -269,4 +269,5 @@ def alternate(
     summary["rounds"] = rounds
     summary["round_seconds"] = seconds
     summary["concurrency"] = len(learners)
+    summary["load_average"] = [round(value, 1) for value in os.getloadavg()]
     return summary
