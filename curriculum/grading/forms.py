@@ -405,26 +405,29 @@ def _sympy_poly(node: Node) -> Any:
     return sympy.Poly(to_sympy(node), *gens)
 
 
-def _irreducible(node: Node) -> bool:
-    """Whether a primitive integer polynomial is irreducible over the integers.
+def _irreducible(node: Node, *, over_integers: bool = True) -> bool:
+    """Whether a polynomial is irreducible: over the integers (primitive) or the rationals.
 
     Linear ones are; anything else is factored by SymPy, only when small (degree at most 8 in
     one variable, 6 in two, 4 in three; coefficients up to 128 bits): else TooComplicated.
     """
     degree = _degree_bound(node)
-    if degree == 1 and _content(node) == 1:
+    if degree == 1 and (not over_integers or _content(node) == 1):
         return True
     if degree is None or degree > _IRREDUCIBILITY_DEGREES.get(len(free_symbols(node)), 0):
         raise TooComplicated
     poly = _sympy_poly(node)
-    if not poly.domain.is_ZZ or poly.total_degree() < 1:
+    exact = poly.domain.is_ZZ or (poly.domain.is_QQ and not over_integers)
+    if not exact or poly.total_degree() < 1:
         return False
     if poly.total_degree() == 1:
         return True
-    if max(abs(int(c)) for c in poly.coeffs()).bit_length() > IRREDUCIBILITY_BITS:
+    largest = max(max(abs(int(c.p)), int(c.q)) for c in poly.coeffs())  # ZZ or QQ: exact
+    if largest.bit_length() > IRREDUCIBILITY_BITS:
         raise TooComplicated
     coefficient, factors = poly.factor_list()
-    return bool(abs(coefficient) == 1 and len(factors) == 1 and factors[0][1] == 1)
+    unit = abs(coefficient) == 1 or not over_integers
+    return bool(unit and len(factors) == 1 and factors[0][1] == 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -779,11 +782,12 @@ def _is_partial_fractions(node: Node) -> bool:
     for _, term in _terms(node):
         numerator, denominator = _fraction_sides(term)
         symbolic_below = [part for part in denominator if part.rational is None]
+        # Decimals are allowed (0.5/(x-1)): only the shape is judged here.
         if not symbolic_below:
-            if not _is_polynomial(term):
+            if _degree_bound(term) is None:
                 return False
             continue
-        if not all(_is_polynomial(part) for part in (*numerator, *symbolic_below)):
+        if any(_degree_bound(part) is None for part in (*numerator, *symbolic_below)):
             return False
         # Below the bar: one polynomial p, as p, p^k or p*p ... (written the same way).
         bases: list[Node] = []
@@ -793,10 +797,10 @@ def _is_partial_fractions(node: Node) -> bool:
             base = part.base if isinstance(part, Power) and exponent else part
             bases.append(base)
             multiplicity += exponent or 1
-        if len({to_text(base) for base in bases}) != 1 or _content(bases[0]) != 1:
+        if len({to_text(base) for base in bases}) != 1:
             return False
         base = bases[0]
-        if not _irreducible(base):
+        if not _irreducible(base, over_integers=False):
             return False
         top_degree = _degree_bound(Product(tuple((False, part) for part in numerator)))
         base_degree = _sympy_poly(base).total_degree()

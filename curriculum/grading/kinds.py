@@ -180,7 +180,7 @@ def _grade_multiple_choice(spec: _Choice, response: Any) -> Verdict:
     ):
         index = int(response)
     if index is None or not 0 <= index < len(spec.options):
-        return _wrong("Choose one of the options.")
+        return _wrong("Choose one of the options.", reason=SYNTAX)
     text, explanation = spec.options[index]
     if index == spec.correct:
         return _right(text, explanation)
@@ -478,10 +478,10 @@ def _compile_text(spec: Mapping[str, Any]) -> _Text:
 def _grade_text(spec: _Text, response: Any) -> Verdict:
     text = _as_text(response)
     if len(text) > MAX_TEXT_LENGTH:
-        return _wrong("That answer is too long.")
+        return _wrong("That answer is too long.", reason=SYNTAX)
     shown = " ".join(unicodedata.normalize("NFKC", text).split())
     if not shown:
-        return _wrong("Type an answer.")
+        return _wrong("Type an answer.", reason=SYNTAX)
     if normalise_text(text) in spec.accepted:
         return _right(shown)
     return _wrong(NOT_QUITE, shown)
@@ -559,7 +559,7 @@ def _grade_fact(spec: _Fact, response: Any) -> Verdict:
     try:
         value = read_bare_number(_as_text(response))
     except NumberFormatError as exc:
-        return _wrong(str(exc))
+        return _wrong(str(exc), reason=SYNTAX)
     shown = format_number(value)
     if value == spec.answer:
         return _right(shown)

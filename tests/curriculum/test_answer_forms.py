@@ -221,6 +221,9 @@ def test_partial_fractions_accepts_the_decomposition_and_refuses_the_single_frac
     [
         ("x + 1 + 2/(x-1) + 3/(x-1)^2", True),
         ("(2x+1)/(x^2+1) + 1/x", True),
+        ("1 + 0.5/(x-1) - 0.5/(x+1)", True),  # decimals are for no_decimals to judge
+        ("1/(2x-2) + 1/(x^2+1)", True),
+        ("1/(x^2-2x+1)", False),  # (x-1)^2 written expanded: not one irreducible factor
         ("x/(x-1)", False),  # improper
         ("1/x + 1/x", False),  # not collected
     ],

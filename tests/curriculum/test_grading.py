@@ -544,3 +544,24 @@ def test_a_typographic_minus_in_a_text_answer_reads_as_a_hyphen_minus():
     assert grade("text", spec, "−∞").correct
     assert grade("text", spec, "–∞").correct
     assert not grade("text", spec, "∞").correct
+
+
+@pytest.mark.parametrize(
+    ("kind", "spec", "response"),
+    [
+        ("multiple_choice", CHOICE, "b"),
+        ("text", {"accepted": ["x"]}, "  "),
+        ("fact", SEVEN_EIGHTS, "7*8"),
+        ("numeric", HALF, "half"),
+        ("expression", {"answer": "x"}, "(x"),
+    ],
+)
+def test_an_unreadable_answer_has_the_syntax_reason(kind: str, spec: Any, response: str) -> None:
+    verdict = grade(kind, spec, response)
+    assert (verdict.correct, verdict.reason) == (False, "syntax")
+
+
+def test_a_plainly_wrong_answer_has_no_reason() -> None:
+    assert grade("fact", SEVEN_EIGHTS, "54").reason == ""
+    assert grade("multiple_choice", CHOICE, 1).reason == ""
+    assert grade("text", {"accepted": ["x"]}, "y").reason == ""
