@@ -3,14 +3,27 @@
 Design (why not `sympy.simplify`): simplification can run for minutes on innocent-looking
 input, and the usual timeouts don't fit a web app: `signal.alarm` only works in the main
 thread (Django, gunicorn and celery call us from worker threads) and a process pool per check
-is heavy. So equivalence is decided *numerically*, by our own evaluator walking our own AST
-with mpmath at 30 significant digits, at a handful of pseudo-random sample points:
+is heavy. So equivalence is decided by our own code walking our own AST:
 
-- every operation is cheap and bounded: magnitudes above 1e300 (and `exp`/powers whose result
-  would be larger) count as "undefined here" instead of being computed, factorial goes through
-  gamma only for |z| <= 170, and the parser already limits exponents, depth and length;
-- a cooperative deadline is checked at every node, which works in any thread;
-- sample points are drawn from a fixed-seed generator, so grading is reproducible.
+- *exactly* when both answers are rational functions with rational coefficients (numbers,
+  variables, + - * / and whole powers; see `exact`): `99999999/10^8` is not
+  `99999998/99999999`, `x^2 + 0.0000000000001` is not `x^2` (a learner's decimal is the
+  exact decimal written), `(x^2-1)/(x-1)` is `x+1`, and `(a-x)^6000` is `(x-a)^6000` while
+  `(x-a)^5999` is not — decided modulo a large prime in microseconds;
+- otherwise *numerically*, with mpmath at 30 significant digits, at 8 pseudo-random points.
+
+Bounds: magnitudes above 1e300 (and `exp`/powers whose result would be larger) count as
+"undefined here" instead of being computed, factorial goes through gamma only for |z| <= 170,
+and the parser limits exponents (10 000), depth and length. A cooperative deadline
+(TIME_LIMIT_SECONDS of the grading thread's CPU time, WALL_LIMIT_SECONDS of wall time) is
+checked at every node, in the exact and derivative code too, and works in any thread: past it
+the outcome is TOO_SLOW.
+
+Seeds: `seed` (str, int or None) chooses the sample points, through a stable hash (sha256,
+never Python's per-process `hash()`). The same seed gives the same points, hence the same
+verdict (a regrade is reproducible); another seed gives other points, so an answer built to
+agree with the expected one at one seed's points is refused at (almost) every other seed.
+None is a fixed default seed. The exact check's prime is drawn from the seed as well.
 
 Semantics (documented choice for branch questions): values are principal-branch complex
 numbers. The *expected* answer decides the domain: a point counts when the expected answer is
@@ -24,6 +37,29 @@ infinity. Variables are sampled as non-integer reals, so expressions that only m
 whole numbers (`(-1)^n` versus `cos(pi n)`) are compared as complex functions. A decimal
 approximation of an irrational answer is only accepted to about 12 significant digits.
 
+Antiderivatives (`compare_up_to_constant`): `variables` are the variables of integration,
+`parameters` fixed symbols (sampled like variables, never arbitrary), and every other symbol
+is an arbitrary constant (the teacher's `C`, the learner's `C`, `K`, `A`...). The answers are
+compared through their DERIVATIVES with respect to each variable (`calculus`), so answers
+that differ by different constants on either side of a discontinuity are accepted
+(`atan(x) + C` and `-atan(1/x) + C`; `-1/(x-1) + C` and `x/(1-x) + C`), and so is a constant
+that depends on a parameter (for x^(k+1)/(k+1) + C with parameter k, `(x^(k+1)-1)/(k+1) + C`;
+`x^(k+1)/k + C` is refused). Rational antiderivatives are decided exactly; the others
+numerically, at points where the teacher's derivative is real and the teacher's answer is
+real for a positive or a negative choice of its constants. Then:
+
+- the learner's answer must be real there too, for SOME choice of its constants (a positive
+  and a negative value are tried), and its derivative must agree for that choice. So for
+  `ln|x| + C`, `ln(A|x|) + C` is accepted whatever the letter (A > 0 works everywhere), and
+  `ln(k(x^2+7x+7)) + C` is accepted for `ln|x^2+7x+7| + C` (k < 0 where the square is
+  negative) and for `ln(x^2+7x+7) + C`; but `ln(x) + C` is refused for `ln|x| + C`: no real
+  constant makes it real for x < 0, where the teacher's answer is;
+- the learner's answer must contain a constant that changes its value: `x^3/3`, `x^3/3 + 5`
+  and `x^3/3 + C - C` are MISSING_CONSTANT;
+- answers with a factorial (no derivative) or whose derivative would be too large fall back
+  to checking that given - expected is constant at points with the parameters and constants
+  fixed once for the point set (constants positive, so `ln(A x)` is defined).
+
 mpmath is SymPy's own dependency; each thread gets a private context (see `_context`).
 """
 
@@ -31,9 +67,9 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import math
 import random
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -42,7 +78,12 @@ from typing import Any, TypeVar
 import mpmath  # type: ignore[import-untyped]
 
 from curriculum.grading import exact
-from curriculum.grading.calculus import DeadlineExceeded, NotDifferentiable, derivative
+from curriculum.grading.calculus import (
+    Deadline,
+    DeadlineExceeded,
+    NotDifferentiable,
+    derivative,
+)
 from curriculum.grading.mathparse import (
     Call,
     Const,
@@ -56,10 +97,12 @@ from curriculum.grading.mathparse import (
     free_symbols,
 )
 
-TIME_LIMIT_SECONDS = 0.5
+TIME_LIMIT_SECONDS = 0.08  # CPU time of the grading thread for one comparison
+WALL_LIMIT_SECONDS = 0.5  # backstop when the machine is overloaded
 _DIGITS = 30
 _REL_TOL = 1e-12
-_ABS_TOL = 1e-20
+_ABS_TOL = 1e-20  # only in the fallback for factorials (`_constant_difference`)
+_NOISE_BITS = 70  # rounding noise of a sum: its largest term times 2^-70 (~1e-21)
 _LARGEST_BITS = 997  # |value| >= 2^997 (about 1.3e300) counts as undefined
 _TINY_BITS = -830  # |part| < 2^-830 (about 1.4e-250) is flushed to zero
 _LOG_LARGEST = 690.0  # ln(1e300); exp beyond this would exceed _LARGEST
@@ -78,6 +121,10 @@ def _seed_value(seed: Seed) -> int:
         return _SEED
     digest = hashlib.sha256(f"calcuingo-equivalence:{seed}".encode()).digest()
     return int.from_bytes(digest[:8], "big")
+
+
+def _deadline() -> Deadline:
+    return Deadline(TIME_LIMIT_SECONDS, WALL_LIMIT_SECONDS)
 
 
 class Outcome(enum.Enum):
@@ -111,7 +158,7 @@ def _context() -> Any:
 class _Evaluator:
     """Numeric value of an AST at a point, with magnitude guards and a deadline."""
 
-    def __init__(self, deadline: float) -> None:
+    def __init__(self, deadline: Deadline) -> None:
         self.ctx = _context()
         self.deadline = deadline
         self.constants: dict[Fraction, Any] = {}
@@ -143,9 +190,19 @@ class _Evaluator:
             "cosh": ctx.cosh,
         }
 
+    def informative(self, node: Node, env: dict[str, Any]) -> Any:
+        """Like `at`, but a value that lost a part to underflow (`sin(x)^9999` far from
+        x = pi/2 is flushed to 0) is _Undefined: such a point would tell nothing."""
+        value = self.at(node, env)
+        if self.lossy:
+            raise _Undefined
+        return value
+
     def at(self, node: Node, env: dict[str, Any]) -> Any:
         """The value of `node` at `env`; raises _Undefined where it has no finite value."""
         self.memo: dict[int, Any] = {}
+        self.lossy = False
+        self.scale_bits: int | None = None
         try:
             return self._value(node, env)
         except (ZeroDivisionError, ValueError, OverflowError, ArithmeticError) as exc:
@@ -180,9 +237,29 @@ class _Evaluator:
         tiny_real = real[1] and real[2] + real[3] < _TINY_BITS
         tiny_imag = imag[1] and imag[2] + imag[3] < _TINY_BITS
         if tiny_real or tiny_imag:
+            self.lossy = True
             zero = (0, 0, 0, 0)
             value = self.ctx.make_mpc((zero if tiny_real else real, zero if tiny_imag else imag))
         return value
+
+    def _note_scale(self, value: Any) -> None:
+        """Remember the largest term added: cancellation leaves noise relative to it."""
+        for sign_man_exp_bits in value._mpc_:
+            if sign_man_exp_bits[1]:
+                bits = sign_man_exp_bits[2] + sign_man_exp_bits[3]
+                if self.scale_bits is None or bits > self.scale_bits:
+                    self.scale_bits = bits
+
+    @property
+    def noise(self) -> float:
+        """How far from its true value the last result may be through cancellation in sums.
+
+        Without any sum only relative rounding remains, so tiny values (sin(x)^9999 near
+        1e-44) are still compared relatively rather than all counting as zero.
+        """
+        if self.scale_bits is None:
+            return 0.0
+        return math.ldexp(1.0, max(self.scale_bits - _NOISE_BITS, -1074))
 
     def _finite(self, value: Any) -> Any:
         if not self.ctx.isfinite(value):
@@ -198,8 +275,7 @@ class _Evaluator:
         return known
 
     def _compute(self, node: Node, env: dict[str, Any]) -> Any:
-        if time.perf_counter() > self.deadline:
-            raise _OutOfTime
+        self.deadline.check()
         ctx = self.ctx
         if node.rational is not None:
             return self._checked(self._mpc(node.rational))
@@ -219,6 +295,7 @@ class _Evaluator:
             total = ctx.mpc(0)
             for negative, term in node.terms:
                 value = self._value(term, env)
+                self._note_scale(value)
                 total = total - value if negative else total + value
             return self._checked(total)
         if isinstance(node, Product):
@@ -262,6 +339,7 @@ class _Evaluator:
         if log_result.real > _LOG_LARGEST:
             raise _Undefined
         if log_result.real < -_LOG_LARGEST:
+            self.lossy = True
             return ctx.mpc(0)  # below 1e-300: zero for our purposes, and cheap
         return self._checked(ctx.exp(log_result))
 
@@ -281,7 +359,11 @@ class _Evaluator:
         elif name == "exp":
             if z.real > _LOG_LARGEST:
                 raise _Undefined
-            result = ctx.mpc(0) if z.real < -_LOG_LARGEST else ctx.exp(z)
+            if z.real < -_LOG_LARGEST:
+                self.lossy = True
+                result = ctx.mpc(0)
+            else:
+                result = ctx.exp(z)
         elif name in ("ln", "log"):
             if z == 0:
                 raise _Undefined
@@ -313,11 +395,12 @@ def _is_real(value: Any) -> bool:
     return bool(abs(value.imag) <= 1e-15 * max(1.0, abs(value)))
 
 
-def _close(a: Any, b: Any) -> bool:
+def _close(a: Any, b: Any, noise: float = 0.0) -> bool:
+    """Equal to ~12 significant digits, or within the cancellation `noise` of either side."""
     ctx = _context()
     if ctx.isinf(a.real) or ctx.isinf(b.real):
         return bool(a == b)
-    return bool(abs(a - b) <= _REL_TOL * max(abs(a), abs(b)) + _ABS_TOL)
+    return bool(abs(a - b) <= _REL_TOL * max(abs(a), abs(b)) + noise)
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +408,7 @@ class _Point:
     env: dict[str, Any]
     expected: Any
     real: bool
+    noise: float = 0.0  # the expected value's cancellation noise
 
 
 class _Sampler:
@@ -354,15 +438,15 @@ class _Sampler:
             env = dict(fixed or {})
             env.update({name: self.value() for name in names})
             try:
-                value = self.evaluator.at(expected, env)
+                value = self.evaluator.informative(expected, env)
             except _Undefined:
                 continue
             if _is_real(value):
-                real.append(_Point(env, value, real=True))
+                real.append(_Point(env, value, real=True, noise=self.evaluator.noise))
                 if len(real) >= _TARGET_POINTS:
                     break
             elif len(complex_) < _TARGET_POINTS:
-                complex_.append(_Point(env, value, real=False))
+                complex_.append(_Point(env, value, real=False, noise=self.evaluator.noise))
         return _enough(real, complex_, needed=_MIN_POINTS if names else 1)
 
 
@@ -379,7 +463,7 @@ def sample_points(
     expected: Node, names: Iterable[str], *, seed: Seed = None
 ) -> list[dict[str, complex]]:
     """The points `compare` samples for `expected` with this seed (for tests and diagnostics)."""
-    evaluator = _Evaluator(time.perf_counter() + TIME_LIMIT_SECONDS)
+    evaluator = _Evaluator(_deadline())
     points = _Sampler(evaluator, _seed_value(seed)).points(expected, names)
     return [{name: complex(value) for name, value in point.env.items()} for point in points]
 
@@ -397,7 +481,7 @@ def compare(
     Rational functions are decided exactly (`exact`); everything else numerically at sample
     points drawn from `seed`.
     """
-    deadline = time.perf_counter() + TIME_LIMIT_SECONDS
+    deadline = _deadline()
     seed_value = _seed_value(seed)
     evaluator = _Evaluator(deadline)
     try:
@@ -418,7 +502,7 @@ def compare(
                 value = evaluator.at(given, point.env)
             except _Undefined:
                 return Outcome.DIFFERENT
-            if not _close(point.expected, value):
+            if not _close(point.expected, value, max(point.noise, evaluator.noise)):
                 return Outcome.DIFFERENT
     except _OutOfTime:
         return Outcome.TOO_SLOW
@@ -457,7 +541,7 @@ def compare_up_to_constant(
     constant that changes its value (`x^3/3`, `x^3/3 + 5` and `x^3/3 + C - C` are
     MISSING_CONSTANT). See the module doc.
     """
-    deadline = time.perf_counter() + TIME_LIMIT_SECONDS
+    deadline = _deadline()
     seed_value = _seed_value(seed)
     symbols = expected_symbols | given_symbols
     constants = symbols - variables - parameters
@@ -491,7 +575,7 @@ def compare_up_to_constant(
         return Outcome.TOO_SLOW
 
 
-def _exactly(question: _Antiderivatives, seed_value: int, deadline: float) -> Outcome | None:
+def _exactly(question: _Antiderivatives, seed_value: int, deadline: Deadline) -> Outcome | None:
     """The verdict for rational antiderivatives (always real), or None to go numeric."""
     nodes = [question.expected, question.given]
     nodes.extend(node for pair in question.derivatives for node in pair)
@@ -559,7 +643,7 @@ class _Trial:
     env: dict[str, Any]
     assignments: tuple[dict[str, Any], dict[str, Any]]  # all positive, all negative
     teacher: dict[str, Any]  # the assignment the teacher's answer is evaluated with
-    derivatives: tuple[Any, ...]
+    derivatives: tuple[tuple[Any, float], ...]  # (value, cancellation noise)
     real: bool
 
 
@@ -573,7 +657,7 @@ def _trial(question: _Antiderivatives, evaluator: _Evaluator, sampler: _Sampler)
     real = False
     for assignment in (positive, negative):
         try:
-            value = evaluator.at(question.expected, {**env, **assignment})
+            value = evaluator.informative(question.expected, {**env, **assignment})
         except _Undefined:
             continue
         if teacher is None:
@@ -586,13 +670,13 @@ def _trial(question: _Antiderivatives, evaluator: _Evaluator, sampler: _Sampler)
     values = []
     for expected_derivative, _ in question.derivatives:
         try:
-            value = evaluator.at(expected_derivative, {**env, **teacher})
+            value = evaluator.informative(expected_derivative, {**env, **teacher})
         except _Undefined:
             return None
         if evaluator.ctx.isinf(value.real):
             return None
         real = real and _is_real(value)
-        values.append(value)
+        values.append((value, evaluator.noise))
     return _Trial(env, (positive, negative), teacher, tuple(values), real)
 
 
@@ -624,23 +708,24 @@ def _same_derivatives(
     question: _Antiderivatives,
     evaluator: _Evaluator,
     env: dict[str, Any],
-    known: tuple[Any, ...] | None,
+    known: tuple[tuple[Any, float], ...] | None,
 ) -> bool:
     """Whether the learner's derivatives equal the teacher's at `env` (`known`: the teacher's
     values there, when already computed)."""
     for index, (expected_derivative, given_derivative) in enumerate(question.derivatives):
         try:
             if known is not None:
-                expected_value = known[index]
+                expected_value, expected_noise = known[index]
             else:
-                expected_value = evaluator.at(expected_derivative, env)
+                expected_value = evaluator.informative(expected_derivative, env)
+                expected_noise = evaluator.noise
         except _Undefined:
             continue  # the teacher's derivative depends on a constant and is undefined here
         try:
             value = evaluator.at(given_derivative, env)
         except _Undefined:
             return False
-        if not _close(expected_value, value):
+        if not _close(expected_value, value, max(expected_noise, evaluator.noise)):
             return False
     return True
 
@@ -657,10 +742,11 @@ def _constant_matters(
         }
         try:
             before = evaluator.at(question.given, first)
+            noise = evaluator.noise
             after = evaluator.at(question.given, second)
         except _Undefined:
             continue
-        if not _close(before, after):
+        if not _close(before, after, max(noise, evaluator.noise)):
             return True
     return False
 
@@ -673,7 +759,7 @@ def _by_difference(
     symbols: frozenset[str],
     given_symbols: frozenset[str],
     seed_value: int,
-    deadline: float,
+    deadline: Deadline,
 ) -> Outcome:
     """The fallback without derivatives (factorials): given - expected must be constant.
 
@@ -697,7 +783,7 @@ def _by_difference(
     for point in points:
         env = {**point.env, **assignments[1]}
         try:
-            moved.append(_Point(env, evaluator.at(expected, env), point.real))
+            moved.append(_Point(env, evaluator.informative(expected, env), point.real))
         except _Undefined:
             continue
     if moved and not _constant_difference(evaluator, given, moved):
@@ -706,10 +792,11 @@ def _by_difference(
     first = points[0]
     try:
         before = evaluator.at(given, first.env)
+        noise = evaluator.noise
         after = evaluator.at(given, {**first.env, **assignments[1]})
     except _Undefined:
         return Outcome.DIFFERENT
-    if _close(before, after):
+    if _close(before, after, max(noise, evaluator.noise)):
         return Outcome.MISSING_CONSTANT
     return Outcome.EQUIVALENT
 

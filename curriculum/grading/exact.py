@@ -28,12 +28,11 @@ from __future__ import annotations
 
 import hashlib
 import random
-import time
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from functools import lru_cache
 
-from curriculum.grading.calculus import DeadlineExceeded
+from curriculum.grading.calculus import Deadline
 from curriculum.grading.mathparse import Neg, Node, Num, Power, Product, Sum, Var
 
 _MAX_DEGREE = 1 << 40
@@ -115,7 +114,7 @@ def degree_bound(*nodes: Node) -> int:
 class _Evaluator:
     """Exact value at a point: a Fraction, or an int modulo `modulus`."""
 
-    def __init__(self, modulus: int | None, deadline: float) -> None:
+    def __init__(self, modulus: int | None, deadline: Deadline) -> None:
         self.modulus = modulus
         self.deadline = deadline
 
@@ -133,8 +132,7 @@ class _Evaluator:
     def _value(
         self, node: Node, env: Mapping[str, Fraction | int], memo: dict[int, Fraction | int]
     ) -> Fraction | int:
-        if time.perf_counter() > self.deadline:
-            raise DeadlineExceeded
+        self.deadline.check()
         key = id(node)
         if key in memo:
             return memo[key]
@@ -251,13 +249,13 @@ def identical(
     given: Node,
     *,
     seed_value: int,
-    deadline: float,
+    deadline: Deadline,
     names: Iterable[str] = (),
     vary: frozenset[str] = frozenset(),
 ) -> bool | None:
     """True/False when decided exactly; None when not a rational-function question.
 
-    Raises DeadlineExceeded when `deadline` (a `time.perf_counter()` value) passes.
+    Raises calculus.DeadlineExceeded when `deadline` is spent.
 
     `names` are the symbols to sample. With `vary`, `given` is the same tree as `expected`
     and the question is whether the value changes when only the names in `vary` get new
@@ -291,7 +289,7 @@ def _differ_with_fractions(
     names: list[str],
     vary: frozenset[str],
     seed_value: int,
-    deadline: float,
+    deadline: Deadline,
 ) -> bool:
     """Whether the two differ at one random whole-number point (exact, when small enough)."""
     rng = _rng(seed_value, "fraction")
@@ -315,7 +313,7 @@ def _identical_modulo_prime(
     names: list[str],
     vary: frozenset[str],
     seed_value: int,
-    deadline: float,
+    deadline: Deadline,
     degree: int,
 ) -> bool | None:
     prime = prime_for(seed_value)

@@ -21,6 +21,9 @@ sin(2x), `sin x cos x` is sin(x)cos(x), `sin x^2` is sin(x^2); `sin^2 x` is (sin
 Resource limits keep hostile input cheap: length, token count, nesting depth, exponent size,
 factorial size and the size of exact constants are all bounded while parsing, so nothing that
 gets past the parser can make the LaTeX printer or the numeric checker (grading) explode.
+Exponents go up to MAX_EXPONENT = 10 000, so `(x-a)^6000` can be written and is checked
+exactly (see `exact`); a *constant* folded while parsing stays below MAX_NUMBER_BITS, so
+`2^6000` is refused ("That number is too large to work with") while `x^6000` is fine.
 The AST converts to SymPy objects with `display.to_sympy` (constructors only, unevaluated).
 """
 
@@ -475,7 +478,7 @@ def make_product(factors: list[tuple[bool, Node]], pos: int) -> Node:
 def make_power(base: Node, exponent: Node, pos: int) -> Node:
     exp_value = exponent.rational
     if exp_value is not None and abs(exp_value) > MAX_EXPONENT:
-        raise MathSyntaxError(f"Exponents are limited to {MAX_EXPONENT}", pos)
+        raise MathSyntaxError(f"Exponents are limited to {MAX_EXPONENT:,}", pos)
     value: Fraction | None = None
     if base.rational is not None and exp_value is not None and exp_value.denominator == 1:
         b = base.rational

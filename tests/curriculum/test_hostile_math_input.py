@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -13,7 +14,8 @@ from hypothesis import strategies as st
 
 from curriculum.grading import KINDS, equivalent, grade, preview
 
-TIME_BOUND_SECONDS = 1.0
+TIME_BOUND_SECONDS = 1.0  # wall clock, generous: the test machine may be busy
+CPU_BOUND_SECONDS = 0.1  # what one hostile answer may cost us: under 100 ms of CPU
 T = TypeVar("T")
 # What `grade` says when a grader itself fails: hostile input must never get that far.
 INTERNAL_FAILURE = "Sorry, this answer could not be checked."
@@ -71,14 +73,44 @@ HOSTILE = [
     pytest.param("   ", id="blank"),
     pytest.param("{a}", id="template-braces"),
     pytest.param("x" + "^x" * 100, id="long-power-chain"),
+    # Exponents up to 10 000 are allowed (for (x-a)^6000 exercises): towers of them are not.
+    pytest.param("((((x^9999)^9999)^9999)^9999)^9999", id="nested-large-powers"),
+    pytest.param("x^10000^10000", id="exponent-tower-at-the-limit"),
+    pytest.param("x^(10000*10000)", id="exponent-product-over-the-limit"),
+    pytest.param("9999^9999", id="huge-constant-power"),
+    pytest.param("(x+1)^9999 - (x+1)^9998*(x+1) + x^2 + 1", id="large-powers-almost-cancelling"),
+    pytest.param("+".join(["(x+1)^9999"] * 60)[:500], id="500-chars-of-large-powers"),
+    pytest.param("*".join(["(x-1)^9999"] * 60)[:500], id="500-chars-of-large-products"),
+    pytest.param("/".join(["(x-2)^9999"] * 60)[:500], id="500-chars-of-large-quotients"),
+    pytest.param("+".join(["sin(x^9999)"] * 60)[:500], id="500-chars-of-trig-of-powers"),
+    pytest.param("e^(9999x)*sin(x)^9999*cos(x)^9999*tan(x)^9999", id="large-powers-of-functions"),
+    pytest.param("x!!!!!!!!!!!!!!!!!!!!", id="symbolic-factorial-tower"),
+    pytest.param("((x!)!)!", id="nested-symbolic-factorials"),
+    pytest.param("3!!!", id="factorial-tower-of-a-number"),
+    pytest.param("(5!)!", id="factorial-of-a-factorial-over-the-limit"),
+    pytest.param("ln(" * 29 + "x" + ")" * 29, id="deep-logarithms"),
+    pytest.param("asec(" * 20 + "x" + ")" * 20, id="deep-inverse-secants"),
+    pytest.param("sqrt(" * 29 + "x" + ")" * 29, id="deep-roots"),
+    pytest.param("(x^x)^(x^x)^(x^x)^(x^x)", id="variable-towers-of-towers"),
+    pytest.param("*".join(["x"] * 150), id="150-factor-product"),
+    pytest.param("+".join(f"{c}^9999" for c in "abcdfghijklmnopqrstuvwyz"), id="many-variables"),
 ]
 
 
 def _timed(function: Callable[..., T], *args: Any) -> T:
-    """Call `function`, failing the test if it takes longer than the safety bound."""
-    start = time.perf_counter()
-    result = function(*args)
-    elapsed = time.perf_counter() - start
+    """Call `function`, failing the test if it costs more than 100 ms of CPU (or 1 s).
+
+    The garbage collector is paused meanwhile: a full collection of the test process's heap
+    (SymPy, Hypothesis...) can take longer than the call itself and is not the call's cost.
+    """
+    gc.disable()
+    try:
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        result = function(*args)
+        elapsed, cpu = time.perf_counter() - start, time.thread_time() - start_cpu
+    finally:
+        gc.enable()
+    assert cpu < CPU_BOUND_SECONDS, f"took {cpu * 1000:.0f} ms of CPU"
     assert elapsed < TIME_BOUND_SECONDS, f"took {elapsed:.2f}s"
     return result
 
@@ -110,6 +142,31 @@ def test_hostile_input_gets_a_preview_error_or_a_harmless_rendering(hostile: str
 def test_hostile_input_to_an_antiderivative_is_incorrect(hostile: str) -> None:
     spec = {"answer": "x^3/3", "up_to_constant": True}
     assert _timed(grade, "expression", spec, hostile).correct is False
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_input_with_a_constant_to_an_antiderivative_is_incorrect(hostile: str) -> None:
+    spec = {"answer": "ln|x| + C", "up_to_constant": True, "variable": "x"}
+    assert _timed(grade, "expression", spec, hostile + " + K").correct is False
+
+
+@pytest.mark.parametrize(
+    ("answer", "right", "wrong"),
+    [
+        pytest.param("(x-a)^6000", "(a-x)^6000", "(x+a)^6000", id="large-power"),
+        pytest.param(
+            "(x-a)^6001/6001 + C",
+            "-(a-x)^6001/6001 + K",
+            "(x-a)^6001/6000 + K",
+            id="large-power-antiderivative",
+        ),
+        pytest.param("sin(x)^9999", "(-sin(-x))^9999", "sin(x)^9998", id="large-power-of-sine"),
+    ],
+)
+def test_large_exponent_answers_are_checked_quickly(answer: str, right: str, wrong: str) -> None:
+    spec = {"answer": answer, "up_to_constant": "C" in answer}
+    assert _timed(grade, "expression", spec, right).correct is True
+    assert _timed(grade, "expression", spec, wrong).correct is False
 
 
 SIMPLE_SPECS = {
