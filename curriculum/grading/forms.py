@@ -593,19 +593,29 @@ def _fraction_in_lowest_terms(node: Product) -> bool:
         if top.denominator == 1 and bottom.denominator == 1:
             return math.gcd(top.numerator, bottom.numerator) == 1
         return True
-    texts = {to_text(part) for part in symbolic_top}
-    if any(to_text(part) in texts for part in symbolic_bottom):
-        return False  # the same factor above and below the bar
-    if not all(_is_polynomial(part) for part in (*numerator, *denominator)):
-        return True  # not a polynomial fraction: only repeated factors are judged
-    upper = _product_of(_content(part) for part in numerator)
-    lower = _product_of(_content(part) for part in denominator)
+    texts = {to_text(_power_base(part)) for part in symbolic_top}
+    if any(to_text(_power_base(part)) in texts for part in symbolic_bottom):
+        return False  # the same factor above and below the bar: (x+1)^2/(x+1)
+    try:
+        if not all(_is_polynomial(part) for part in (*numerator, *denominator)):
+            return True  # not a polynomial fraction: only repeated factors are judged
+        upper = _product_of(_content(part) for part in numerator)
+        lower = _product_of(_content(part) for part in denominator)
+    except TooComplicated:
+        return True  # degree above MAX_DEGREE ((x-1)^6000/6000): only repeated factors
     integral = upper.denominator == lower.denominator == 1
     if integral and math.gcd(upper.numerator, lower.numerator) > 1:
         return False  # (2x+2)/4, (2x+2)/(4x)
     if not symbolic_top or not symbolic_bottom:
         return True
     return not _share_a_factor(symbolic_top, symbolic_bottom)
+
+
+def _power_base(node: Node) -> Node:
+    """x+1 for (x+1)^3; the node itself when it is not a whole positive power."""
+    if isinstance(node, Power) and (_integer_exponent(node) or 0) > 0:
+        return node.base
+    return node
 
 
 def _in_lowest_terms(node: Node) -> bool:
@@ -645,14 +655,26 @@ def _is_plain_fraction(node: Product) -> bool:
     return denominator > 1 and math.gcd(numerator, denominator) == 1
 
 
+def _integer_root(n: int, root: int) -> int:
+    """floor(n ** (1/root)) exactly, for n >= 0 (Newton's method on integers)."""
+    if n < 2:
+        return n
+    x = 1 << -(-n.bit_length() // root)  # above the root
+    while True:
+        y = ((root - 1) * x + n // x ** (root - 1)) // root
+        if y >= x:
+            return x
+        x = y
+
+
 def _is_perfect_power(value: Fraction, root: int) -> bool:
+    if root > 64:
+        return False  # 2^(1/1000): not a simplification anyone expects
+
     def exact_root(n: int) -> bool:
         if n < 0:
             return root % 2 == 1 and exact_root(-n)
-        guess = round(n ** (1 / root)) if n.bit_length() < 1000 else None
-        if guess is None:
-            return False
-        return any((guess + step) ** root == n for step in (-1, 0, 1))
+        return bool(_integer_root(n, root) ** root == n)
 
     return exact_root(value.numerator) and exact_root(value.denominator)
 
@@ -787,23 +809,21 @@ def _is_partial_fractions(node: Node) -> bool:
             if _degree_bound(term) is None:
                 return False
             continue
-        if any(_degree_bound(part) is None for part in (*numerator, *symbolic_below)):
-            return False
         # Below the bar: one polynomial p, as p, p^k or p*p ... (written the same way).
-        bases: list[Node] = []
-        multiplicity = 0
-        for part in symbolic_below:
-            exponent = _integer_exponent(part) if isinstance(part, Power) else None
-            base = part.base if isinstance(part, Power) and exponent else part
-            bases.append(base)
-            multiplicity += exponent or 1
+        bases = [_power_base(part) for part in symbolic_below]
+        if any(_degree_bound(part) is None for part in (*numerator, *bases)):
+            return False
+        multiplicity = sum(
+            (_integer_exponent(part) or 1) if isinstance(part, Power) else 1
+            for part in symbolic_below
+        )
         if len({to_text(base) for base in bases}) != 1:
             return False
         base = bases[0]
         if not _irreducible(base, over_integers=False):
             return False
         top_degree = _degree_bound(Product(tuple((False, part) for part in numerator)))
-        base_degree = _sympy_poly(base).total_degree()
+        base_degree = 1 if _degree_bound(base) == 1 else _sympy_poly(base).total_degree()
         if top_degree is not None and top_degree >= base_degree:
             if top_degree > IRREDUCIBILITY_DEGREE:
                 raise TooComplicated

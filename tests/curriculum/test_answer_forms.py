@@ -114,6 +114,23 @@ def test_hostile_fractions_are_judged_in_milliseconds(response: str) -> None:
     assert verdict.reason == "form:simplified"
 
 
+@pytest.mark.parametrize(
+    ("form", "answer", "response", "correct"),
+    [
+        ("simplified", "(x-1)^6000/6000", "(x-1)^6000/6000", True),
+        ("simplified", "(x-1)^6000/6000", "(x-1)^6001/(6000(x-1))", False),
+        ("partial_fractions", "1/(x-1)^6000", "1/(x-1)^6000", True),
+        ("factored", "(x-1)^6000", "(1-x)^6000", True),
+    ],
+)
+def test_forms_of_answers_with_huge_exponents_are_judged(
+    form: str, answer: str, response: str, correct: bool
+) -> None:
+    started = time.perf_counter()
+    assert grade("expression", expression(answer, form), response).correct is correct
+    assert time.perf_counter() - started < 0.5
+
+
 def test_an_answer_too_large_to_analyse_is_refused_as_too_complicated() -> None:
     spec = expression("1/((x+1)^40 + 3)", "partial_fractions")
     verdict = grade("expression", spec, "1/((x+1)^40+3)")
