@@ -10,9 +10,6 @@ import pytest
 
 from curriculum.grading import grade, validate_spec
 
-# Judged by the equivalence engine (helper 11A's issue-11 work); until it lands these fail.
-ENGINE_PENDING = pytest.mark.xfail(reason="equivalence engine fix pending (issue 11)")
-
 
 def expression(answer: str, *forms: str, **extra: Any) -> dict[str, Any]:
     return {"answer": answer, "forms": list(forms), **extra}
@@ -308,7 +305,6 @@ def test_a_parameter_is_not_a_constant_of_integration() -> None:
     assert not grade("expression", POWER_RULE, "x^(k+2)/(k+1) + C").correct
 
 
-@ENGINE_PENDING
 def test_a_constant_that_depends_on_a_parameter_is_accepted() -> None:
     assert grade("expression", POWER_RULE, "(x^(k+1) - 1)/(k+1) + C").correct
 
@@ -358,7 +354,6 @@ def test_a_bad_variable_of_integration_is_reported(
     assert message in validate_spec("expression", spec)[field]
 
 
-@ENGINE_PENDING
 @pytest.mark.parametrize("letter", [c for c in string.ascii_uppercase if c != "X"])
 @pytest.mark.parametrize("declared", [False, True])
 def test_ln_of_a_constant_times_abs_x_is_right_whatever_the_letter(
@@ -385,13 +380,11 @@ def test_the_same_seed_gives_the_same_verdict() -> None:
     assert grade("expression", spec, "2sin(x)cos(x)", seed=42).correct
 
 
-@ENGINE_PENDING
 def test_two_different_exact_fractions_are_not_equal() -> None:
     assert not grade("expression", {"answer": "99999998/99999999"}, "99999999/10^8").correct
     assert grade("expression", {"answer": "99999998/99999999"}, "99999998/99999999").correct
 
 
-@ENGINE_PENDING
 def test_a_tiny_added_constant_is_not_equivalent() -> None:
     assert not grade("expression", {"answer": "x^2"}, "x^2 + 0.0000000000001").correct
 
