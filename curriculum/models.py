@@ -381,10 +381,8 @@ class Exercise(ConstraintErrorsAtFields):
         if self.kind not in (self.Kind.MULTIPLE_CHOICE, self.Kind.FACT) and not isinstance(
             self.answer, dict
         ):
-            raise ValidationError(
-                {"answer": 'The answer must be a JSON object, like {"value": 5}.'},
-                code="spec:answer",
-            )
+            message = 'The answer must be a JSON object, like {"value": 5}.'
+            raise ValidationError({"answer": ValidationError(message, code="spec:answer")})
         errors = grading.validate_spec(self.kind, self.grading_spec())
         if self.parameters:
             for name, text in (("prompt", self.prompt), ("explanation", self.explanation)):

@@ -246,6 +246,15 @@ def test_an_answer_test_typed_into_the_json_is_kept_and_checked_there(author_cli
     assert Exercise.objects.get(lesson=lesson).answer == {"answer": "x^2", "forms": ["expanded"]}
 
 
+def test_an_answer_that_is_not_a_json_object_is_refused_at_the_answer(author_client, lesson):
+    response = _add(author_client, lesson, kind="numeric", prompt="?", answer="[1, 2]")
+
+    assert field_errors(response) == {
+        "answer": ['The answer must be a JSON object, like {"value": 5}.']
+    }
+    assert not Exercise.objects.exists()
+
+
 # --- Numbers: tolerance, significant figures, decimal places, notation, unit ------------------
 
 
