@@ -166,6 +166,8 @@ def _spec_number(value: Any) -> int | float | str:
         number = Decimal(value)
     except InvalidOperation:
         return str(value)  # "1/100", "{a/100}": the grader reads it, or says what is wrong
+    if not number.is_finite():
+        return str(value)  # JSON has no infinity: the grader refuses the text instead
     if number == number.to_integral_value() and abs(number) < 10**15:
         return int(number)
     as_float = float(number)
@@ -470,6 +472,12 @@ class ExerciseAdminForm(ErrorsOutsideTheFormMixin, forms.ModelForm):  # type: ig
         units = [unit for unit in units if unit]
         if units:
             written["unit"] = units[0] if len(units) == 1 else units
+            shown = (cleaned.get("answer_unit") or "").strip()
+            if shown and "{" not in shown and shown not in units:
+                self.add_error(
+                    "accepted_units",
+                    f"Include the unit shown after the answer box, {shown}, among these.",
+                )
         if cleaned.get("unit_required"):
             written["unit_required"] = True
             has_unit = units or cleaned.get("answer_unit") or cleaned["answer"].get("unit")

@@ -321,6 +321,12 @@ def test_tolerances_keep_what_the_author_typed(author_client, lesson):
         ({"abs_tol": "a little"}, "abs_tol", "The tolerance must be a number."),
         ({"rel_tol": "-0.1"}, "rel_tol", "The tolerance cannot be negative."),
         ({"sig_figs": "0"}, "sig_figs", "Ensure this value is greater than or equal to 1."),
+        ({"abs_tol": "Infinity"}, "abs_tol", "The tolerance must be a number."),
+        (
+            {"answer_unit": "cm", "accepted_units": "centimetres"},
+            "accepted_units",
+            "Include the unit shown after the answer box, cm, among these.",
+        ),
         (
             {"unit_required": "on"},
             "unit_required",
