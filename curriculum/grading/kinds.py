@@ -293,7 +293,7 @@ def _compile_numeric(spec: Mapping[str, Any]) -> _Numeric:
     decimal_places = _precision(spec, "decimal_places", 0, errors)
     if sig_figs is not None and decimal_places is not None:
         errors["decimal_places"] = "Choose significant figures or decimal places, not both."
-    if sig_figs is not None and value == 0:
+    if sig_figs is not None and value == 0 and "value" not in errors:
         errors["sig_figs"] = "A value of 0 has no significant figures: use decimal_places."
     notation = spec.get("notation", "any")
     if notation not in ("any", "scientific", None):

@@ -200,12 +200,24 @@ def read_number(text: str) -> TypedNumber:
 _CONSTANT_FUNCTIONS = frozenset({"sqrt", "cbrt", "ln", "log", "exp"})
 # Authors may use any function the parser knows (`sin(1)`), learners only the above.
 _AUTHOR_FUNCTIONS = frozenset(
-    {"sin", "cos", "tan", "sec", "csc", "cot", "asin", "acos", "atan", "sinh", "cosh", "tanh"}
+    {
+        *("sin", "cos", "tan", "sec", "csc", "cot", "asin", "acos", "atan"),
+        *("asec", "acsc", "acot", "sinh", "cosh", "tanh", "sech", "csch", "coth"),
+        *("asinh", "acosh", "atanh", "abs"),
+    }
 )
 
 
 class _NotReal(ArithmeticError):
     pass
+
+
+class _OutOfRange(ArithmeticError):
+    """Beyond 1e±300: refused rather than computed."""
+
+
+class _NotAllowed(ArithmeticError):
+    """A function a learner's number may not use (sin(pi/6) is a calculation)."""
 
 
 _local = threading.local()
@@ -257,8 +269,10 @@ def constant_value(node: Node, *, author: bool = False) -> Any:
     allowed = _CONSTANT_FUNCTIONS | (_AUTHOR_FUNCTIONS if author else frozenset())
 
     def checked(value: Any) -> Any:
-        if not ctx.isfinite(value) or (value and abs(ctx.log(abs(value))) > _LARGEST_LOG):
+        if not ctx.isfinite(value):
             raise _NotReal
+        if value and abs(ctx.log(abs(value))) > _LARGEST_LOG:
+            raise _OutOfRange
         return value
 
     def value_of(current: Node) -> Any:
@@ -296,7 +310,7 @@ def constant_value(node: Node, *, author: bool = False) -> Any:
             if base < 0 and (exact is None or exact.denominator != 1):
                 raise _NotReal
             if abs(exponent * ctx.log(abs(base))) > _LARGEST_LOG:
-                raise _NotReal
+                raise _OutOfRange
             return checked(ctx.power(base, exponent))
         if isinstance(current, Call) and current.name in allowed and len(current.args) == 1:
             argument = value_of(current.args[0])
@@ -313,12 +327,16 @@ def constant_value(node: Node, *, author: bool = False) -> Any:
                 return checked(ctx.ln(argument))
             if name == "exp":
                 if argument > _LARGEST_LOG:
-                    raise _NotReal
+                    raise _OutOfRange
                 return checked(ctx.exp(argument))
+            if name == "abs":
+                return abs(argument)
             result = getattr(ctx, name)(argument)
             if not isinstance(result, ctx.mpf):
                 raise _NotReal
             return checked(result)
+        if isinstance(current, Call):
+            raise _NotAllowed
         raise _NotReal
 
     try:
@@ -339,6 +357,10 @@ def read_constant(text: str) -> ExactConstant | None:
         return None
     try:
         approx = constant_value(parsed.node)
+    except _OutOfRange:
+        raise NumberFormatError("That number is too large or too small to work with.") from None
+    except _NotAllowed:
+        return None
     except ArithmeticError:
         raise NumberFormatError("That is not a real number we can work with.") from None
     return ExactConstant(parsed.node, approx, " ".join(text.split()))

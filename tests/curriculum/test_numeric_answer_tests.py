@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -247,6 +248,7 @@ def test_exact_rationals_keep_exact_comparison() -> None:
     [
         ({"value": "x+1"}, "value", "cannot contain variables like x"),
         ({"value": "sqrt(-1)"}, "value", "no real value"),
+        ({"value": "asin(2)", "sig_figs": 3}, "value", "no real value"),
         ({"value": "3*pi/"}, "value", "must be a number"),
         ({"value": 1, "sig_figs": 0}, "sig_figs", "from 1 to 30"),
         ({"value": 1, "sig_figs": "3"}, "sig_figs", "from 1 to 30"),
@@ -259,7 +261,9 @@ def test_exact_rationals_keep_exact_comparison() -> None:
 def test_invalid_numeric_specs_are_reported_by_field(
     spec: dict[str, Any], field: str, message: str
 ) -> None:
-    assert message in validate_spec("numeric", spec)[field]
+    errors = validate_spec("numeric", spec)
+    assert message in errors[field]
+    assert len(errors) == 1
 
 
 @pytest.mark.parametrize(
@@ -269,8 +273,29 @@ def test_invalid_numeric_specs_are_reported_by_field(
         {"value": "sqrt(2)/2", "sig_figs": 3},
         {"value": "e^2", "decimal_places": 2, "notation": "any"},
         {"value": "sin(1)", "sig_figs": 4},
+        {"value": "sec(1) + abs(-pi)", "sig_figs": 4},
         {"value": 0.00141, "notation": "scientific"},
     ],
 )
 def test_valid_numeric_specs_have_no_errors(spec: dict[str, Any]) -> None:
     assert validate_spec("numeric", spec) == {}
+
+
+@pytest.mark.parametrize(
+    ("response", "hint"),
+    [
+        ("e^(e^(e^(e^9)))", "too large or too small"),
+        ("pi^pi^pi^pi", "too large or too small"),
+        ("10^-400 * pi", "too large or too small"),
+        ("exp(exp(700))", "too large or too small"),
+        ("ln(ln(ln(ln(0.5))))", "not a real number"),
+        ("pi/0", "not a real number"),
+        ("sin(pi/6)", "not a calculation"),
+    ],
+)
+def test_hostile_constants_are_refused_quickly(response: str, hint: str) -> None:
+    started = time.process_time()
+    correct, feedback, reason = numeric({"value": "pi", "sig_figs": 3}, response)
+    assert time.process_time() - started < 0.1
+    assert (correct, reason) == (False, "syntax")
+    assert hint in feedback
