@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Exists, F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -73,6 +73,315 @@ def standing_ensure(*, user: User) -> Standing:
     return standing
 
 
+def standing_lock(*, user: User) -> Standing:
+    """The learner's standing, locked for this transaction (created on her first reward)."""
+    standing = Standing.objects.select_for_update().filter(user=user).first()
+    if standing is None:
+        standing_ensure(user=user)
+        standing = Standing.objects.select_for_update().get(user=user)
+    return standing
+
+
+# The criteria an answer can move, each with the smallest threshold she has not earned yet; the
+# answer's lock reads them with the standing (`next_thresholds`), so that an answer that reaches
+# no threshold costs no query for achievements.
+ANSWER_CRITERIA = (Criteria.CORRECT_ANSWERS, Criteria.FACTS_MASTERED, Criteria.LEVEL_REACHED)
+
+
+def next_thresholds(*, user_field: str) -> dict[str, Subquery]:
+    """Annotations: for each of `ANSWER_CRITERIA`, the smallest unearned threshold (or NULL).
+
+    `user_field` names the learner's id in the annotated query.
+    """
+    annotations = {}
+    for criteria in ANSWER_CRITERIA:
+        earned = UserAchievement.objects.filter(
+            user_id=OuterRef(OuterRef(user_field)), achievement_id=OuterRef("pk")
+        )
+        annotations[f"next_{criteria}"] = Subquery(
+            Achievement.objects.filter(criteria=criteria)
+            .exclude(Exists(earned))
+            .order_by("threshold")
+            .values("threshold")[:1]
+        )
+    return annotations
+
+
+@dataclass
+class Grant:
+    amount: int
+    reason: str
+    source_type: str
+    source_id: int
+    track_id: int | None
+    at: datetime
+    # The caller knows its source is new (an attempt just inserted): no savepoint is needed.
+    fresh: bool = False
+
+
+@dataclass
+class Purse:
+    """One event's XP and standing changes, written once at the end (`purse_settle`).
+
+    Made from the learner's standing locked by the caller: every change is computed from the
+    row as read, then the ledger gets one insert and the standing one update, whatever the
+    event paid (an answer, its daily goal, the lesson it completed, achievements, a streak).
+    """
+
+    user: User
+    standing: Standing
+    # Smallest unearned threshold per criteria, when the caller read them (else: a query).
+    thresholds: dict[str, int | None] = field(default_factory=dict)
+    grants: list[Grant] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=dict)
+    sets: dict[str, Any] = field(default_factory=dict)
+    criteria: set[str] = field(default_factory=set)
+    track_id: int | None = None
+    outcome: Outcome = field(default_factory=Outcome)
+
+    def __post_init__(self) -> None:
+        self.outcome.level_before = self.outcome.level = self.standing.level
+
+    @property
+    def total(self) -> int:
+        return sum(grant.amount for grant in self.grants)
+
+    def grant(
+        self,
+        *,
+        amount: int,
+        reason: str,
+        source_type: str,
+        source_id: int,
+        track_id: int | None = None,
+        at: datetime | None = None,
+        fresh: bool = False,
+    ) -> int:
+        """Add XP to pay (nothing for 0); returns the amount."""
+        if amount <= 0:
+            return 0
+        when = at or timezone.now()
+        self.grants.append(
+            Grant(amount, reason, source_type, source_id, track_id, when, fresh=fresh)
+        )
+        return amount
+
+    def count(self, name: str, amount: int = 1) -> None:
+        if amount:
+            self.counters[name] = self.counters.get(name, 0) + amount
+
+    def value(self, name: str) -> Any:
+        """A standing field as this event leaves it."""
+        if name in self.sets:
+            return self.sets[name]
+        return getattr(self.standing, name) + self.counters.get(name, 0)
+
+    def level(self) -> int:
+        return max(self.standing.level, level_for(self.standing.xp + self.total))
+
+
+def purse_open(*, user: User, standing: Standing | None = None, **thresholds: Any) -> Purse:
+    """A purse on the learner's standing (locked here unless the caller holds it locked)."""
+    purse = Purse(user=user, standing=standing or standing_lock(user=user))
+    purse.thresholds = {
+        criteria: thresholds[f"next_{criteria}"]
+        for criteria in ANSWER_CRITERIA
+        if f"next_{criteria}" in thresholds
+    }
+    return purse
+
+
+def _value_for(achievement: Achievement, purse: Purse, track_lessons: dict[int, int]) -> int:
+    if achievement.criteria == Criteria.TRACK_COMPLETED:
+        return track_lessons.get(achievement.track_id or 0, 0)
+    if achievement.criteria == Criteria.LEVEL_REACHED:
+        return purse.level()
+    column = CRITERIA_COLUMNS.get(achievement.criteria)
+    return int(purse.value(column)) if column else 0
+
+
+CRITERIA_COLUMNS = {
+    Criteria.CORRECT_ANSWERS: "correct_answers",
+    Criteria.LESSONS_COMPLETED: "lessons_completed",
+    Criteria.QUIZ_COMPLETED: "quizzes_completed",
+    Criteria.PERFECT_QUIZ: "perfect_quizzes",
+    Criteria.HIGH_SCORE_QUIZ: "high_score_quizzes",
+    Criteria.FACTS_MASTERED: "facts_mastered",
+    Criteria.STUDY_STREAK: "current_streak",
+}
+
+
+def _needs_query(purse: Purse, criteria: str) -> bool:
+    """Whether an achievement of these criteria may be due (unknown thresholds: maybe)."""
+    if criteria not in purse.thresholds:
+        return True
+    threshold = purse.thresholds[criteria]
+    if threshold is None:
+        return False
+    if criteria == Criteria.LEVEL_REACHED:
+        return purse.level() >= threshold
+    return int(purse.value(CRITERIA_COLUMNS[criteria])) >= threshold
+
+
+def purse_check(purse: Purse) -> None:
+    """Award the achievements whose threshold this event reached (their XP joins the purse).
+
+    Only the criteria the event moved are looked at, and only those whose next threshold (when
+    known) is reached cost a query. An achievement's XP may raise the level: checked again.
+    """
+    checked_level = purse.standing.level
+    while True:
+        criteria = {c for c in purse.criteria if _needs_query(purse, c)}
+        level = purse.level()
+        if level > checked_level:
+            checked_level = level
+            if _needs_query(purse, Criteria.LEVEL_REACHED):
+                criteria.add(Criteria.LEVEL_REACHED)
+        purse.criteria.clear()
+        if not criteria:
+            return
+        _achievements_award(purse, criteria)
+        if purse.level() <= checked_level and not purse.criteria:
+            return
+
+
+def _achievements_award(purse: Purse, criteria: set[str]) -> None:
+    user, track_id = purse.user, purse.track_id
+    candidates = list(
+        Achievement.objects.filter(criteria__in=criteria)
+        .exclude(earned__user=user)
+        .select_related("unlocks_avatar")
+    )
+    candidates = [
+        a
+        for a in candidates
+        if a.criteria != Criteria.TRACK_COMPLETED or (track_id and a.track_id == track_id)
+    ]
+    track_lessons: dict[int, int] = {}
+    if track_id is not None and any(a.criteria == Criteria.TRACK_COMPLETED for a in candidates):
+        from practice.models import TrackProgress
+
+        track_lessons = dict(
+            TrackProgress.objects.filter(user=user, track_id=track_id).values_list(
+                "track_id", "lessons_completed"
+            )
+        )
+    for achievement in candidates:
+        if _value_for(achievement, purse, track_lessons) < achievement.threshold:
+            continue
+        try:
+            with transaction.atomic():
+                UserAchievement.objects.create(user=user, achievement=achievement)
+        except IntegrityError:
+            continue
+        purse.outcome.achievements.append(achievement)
+        analytics.achievement_earned(
+            user=user, achievement_id=achievement.pk, code=achievement.code
+        )
+        if achievement.unlocks_avatar is not None:
+            UserAvatar.objects.get_or_create(user=user, avatar=achievement.unlocks_avatar)
+        if achievement.grants_streak_freeze:
+            freezes = purse.value("streak_freezes")
+            if freezes < MAX_STREAK_FREEZES:
+                purse.sets["streak_freezes"] = freezes + 1
+        purse.grant(
+            amount=achievement.xp_reward,
+            reason=Reason.ACHIEVEMENT,
+            source_type="achievement",
+            source_id=achievement.pk,
+        )
+    # What was just looked at is known now: nothing more of these is due in this event.
+    for each in criteria:
+        if each == Criteria.LEVEL_REACHED:
+            purse.thresholds.pop(each, None)  # a higher level may reach another: ask again
+        elif each in ANSWER_CRITERIA:
+            purse.thresholds[each] = None
+
+
+def _ledger_insert(purse: Purse) -> list[Grant]:
+    """The grants in one INSERT; those whose source already paid are dropped (retries)."""
+    rows = [
+        XPEvent(
+            user=purse.user,
+            amount=grant.amount,
+            reason=grant.reason,
+            source_type=grant.source_type,
+            source_id=grant.source_id,
+            track_id=grant.track_id,
+            created_at=grant.at,
+        )
+        for grant in purse.grants
+    ]
+    if not rows:
+        return []
+    if all(grant.fresh for grant in purse.grants):
+        XPEvent.objects.bulk_create(rows)
+        return purse.grants
+    try:
+        with transaction.atomic():
+            XPEvent.objects.bulk_create(rows)
+        return purse.grants
+    except IntegrityError:
+        pass
+    paid = []
+    for grant, row in zip(purse.grants, rows, strict=True):
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
+            continue
+        paid.append(grant)
+    return paid
+
+
+def purse_settle(purse: Purse) -> Outcome:
+    """Write the event: achievements due, one ledger insert, one standing update, boards.
+
+    The standing's new level follows the XP actually paid (a grant whose source already paid,
+    a retry, pays nothing).
+    """
+    purse_check(purse)
+    paid = _ledger_insert(purse)
+    xp = sum(grant.amount for grant in paid)
+    level = max(purse.standing.level, level_for(purse.standing.xp + xp))
+    changes: dict[str, Any] = {
+        name: F(name) + amount for name, amount in purse.counters.items() if amount
+    }
+    changes.update(purse.sets)
+    if xp:
+        changes["xp"] = F("xp") + xp
+    if level != purse.standing.level:
+        changes["level"] = level
+    if changes:
+        changes["updated_at"] = timezone.now()
+        Standing.objects.filter(pk=purse.standing.pk).update(**changes)
+    purse.outcome.xp += xp
+    purse.outcome.level = max(purse.outcome.level, level)
+    if paid and not purse.standing.leaderboard_opt_out:
+        user_id, username = purse.user.pk, purse.user.username
+        bumps: dict[tuple[int | None, datetime], int] = {}
+        for grant in paid:
+            bumps[(grant.track_id, grant.at)] = (
+                bumps.get((grant.track_id, grant.at), 0) + grant.amount
+            )
+        for (track_id, when), amount in bumps.items():
+            transaction.on_commit(
+                lambda t=track_id, w=when, a=amount: leaderboards.bump(
+                    user_id=user_id, amount=a, track_id=t, at=w, username=username
+                )
+            )
+    # Settled: the purse starts again from what was written (a caller may reuse it).
+    for grant in paid:
+        purse.standing.xp += grant.amount
+    purse.standing.level = level
+    for name, amount in purse.counters.items():
+        setattr(purse.standing, name, getattr(purse.standing, name) + amount)
+    for name, value in purse.sets.items():
+        setattr(purse.standing, name, value)
+    purse.grants, purse.counters, purse.sets = [], {}, {}
+    return purse.outcome
+
+
 def xp_award(
     *,
     user: User,
@@ -87,77 +396,44 @@ def xp_award(
 
     A second call for the same (reason, source) pays nothing, so retries are harmless.
     """
-    standing = standing_ensure(user=user)
-    outcome = Outcome(level_before=standing.level, level=standing.level)
-    if amount <= 0:
-        return outcome
-    when = at or timezone.now()
-    try:
-        with transaction.atomic():
-            XPEvent.objects.create(
-                user=user,
-                amount=amount,
-                reason=reason,
-                source_type=source_type,
-                source_id=source_id,
-                track_id=track_id,
-                created_at=when,
-            )
-    except IntegrityError:
-        return outcome
-    Standing.objects.filter(pk=standing.pk).update(xp=F("xp") + amount)
-    xp, stored_level = Standing.objects.values_list("xp", "level").get(pk=standing.pk)
-    level = level_for(xp)
-    if level > stored_level:
-        # Monotonic: a concurrent award may already have moved the level further.
-        Standing.objects.filter(pk=standing.pk, level__lt=level).update(level=level)
-    outcome.xp, outcome.level = amount, max(level, stored_level, standing.level)
-    opted_out = standing.leaderboard_opt_out
-    if not opted_out:
-        transaction.on_commit(
-            lambda: leaderboards.bump(
-                user_id=user.pk,
-                amount=amount,
-                track_id=track_id,
-                at=when,
-                username=user.username,
-            )
-        )
-    if outcome.leveled_up:
-        outcome.merge(achievements_check(user=user, criteria={Criteria.LEVEL_REACHED}))
-    return outcome
+    purse = purse_open(user=user)
+    purse.grant(
+        amount=amount,
+        reason=reason,
+        source_type=source_type,
+        source_id=source_id,
+        track_id=track_id,
+        at=at,
+    )
+    return purse_settle(purse)
 
 
-def answer_recorded(
+def answer_counted(
+    purse: Purse,
     *,
-    user: User,
     attempt_id: int,
     xp: int,
     correct: bool,
     fact_mastered: bool,
     track_id: int,
-) -> Outcome:
-    """An answer was recorded: its XP, and the achievements an answer can move."""
-    outcome = xp_award(
-        user=user,
+    at: datetime,
+) -> None:
+    """An answer was recorded: its XP (its attempt is new), the counters it moves."""
+    purse.grant(
         amount=xp,
         reason=Reason.ANSWER,
         source_type="attempt",
         source_id=attempt_id,
         track_id=track_id,
+        at=at,
+        fresh=True,
     )
-    counters: dict[str, Any] = {}
     if correct:
-        counters["correct_answers"] = F("correct_answers") + 1
+        purse.count("correct_answers")
+        purse.criteria.add(Criteria.CORRECT_ANSWERS)
     if fact_mastered:
-        counters["facts_mastered"] = F("facts_mastered") + 1
-    if counters:
-        Standing.objects.filter(user=user).update(**counters)
-        criteria: set[str] = {Criteria.CORRECT_ANSWERS} if correct else set()
-        if fact_mastered:
-            criteria.add(Criteria.FACTS_MASTERED)
-        outcome.merge(achievements_check(user=user, criteria=criteria))
-    return outcome
+        purse.count("facts_mastered")
+        purse.criteria.add(Criteria.FACTS_MASTERED)
 
 
 def session_completed(
@@ -171,74 +447,77 @@ def session_completed(
     first_completion: bool,
     track_id: int | None,
     at: datetime | None = None,
+    purse: Purse | None = None,
 ) -> Outcome:
     """A session ran to its end: lesson XP, the streak day, achievements.
 
     The daily goal is not paid here: it is met by minutes of practice, at the answer that adds
-    the last one (`daily_goal_reached`).
+    the last one (`daily_goal_reached`). Given the answer's `purse`, the session's rewards join
+    it (written with the answer's, and the returned outcome is the session's part only);
+    otherwise they are written here.
     """
     when = at or timezone.now()
-    outcome = Outcome()
-    criteria: set[str] = set()
-    standing = Standing.objects.select_for_update().get(pk=standing_ensure(user=user).pk)
-    outcome.level_before = outcome.level = standing.level
-    # The streak first, from the row just locked: an achievement earned below may grant a
-    # freeze, which must add to the freezes the day has used rather than be overwritten.
-    outcome.merge(_day_counted(user=user, standing=standing, at=when))
-    counters: dict[str, Any] = {}
+    own = purse is None
+    purse = purse or purse_open(user=user)
+    before = len(purse.grants), len(purse.outcome.achievements)
+    outcome = Outcome(level_before=purse.standing.level, level=purse.standing.level)
+    # The streak first: an achievement earned below may grant a freeze, which must add to the
+    # freezes the day has used rather than be overwritten.
+    outcome.merge(_day_counted(purse, at=when))
     if mode == "lesson" and lesson_id is not None:
         if first_completion:
-            outcome.merge(
-                xp_award(
-                    user=user,
-                    amount=lesson_xp,
-                    reason=Reason.LESSON_COMPLETE,
-                    source_type="lesson",
-                    source_id=lesson_id,
-                    track_id=track_id,
-                    at=when,
-                )
+            purse.grant(
+                amount=lesson_xp,
+                reason=Reason.LESSON_COMPLETE,
+                source_type="lesson",
+                source_id=lesson_id,
+                track_id=track_id,
+                at=when,
             )
-            counters["lessons_completed"] = F("lessons_completed") + 1
-            criteria |= {Criteria.LESSONS_COMPLETED, Criteria.TRACK_COMPLETED}
+            purse.count("lessons_completed")
+            purse.criteria |= {Criteria.LESSONS_COMPLETED, Criteria.TRACK_COMPLETED}
         if accuracy == 1.0:
-            outcome.merge(
-                xp_award(
-                    user=user,
-                    amount=PERFECT_LESSON_XP,
-                    reason=Reason.PERFECT_LESSON,
-                    source_type="session",
-                    source_id=session_id,
-                    track_id=track_id,
-                    at=when,
-                )
+            purse.grant(
+                amount=PERFECT_LESSON_XP,
+                reason=Reason.PERFECT_LESSON,
+                source_type="session",
+                source_id=session_id,
+                track_id=track_id,
+                at=when,
             )
     if mode == "quiz":
         percent = 100 * (accuracy or 0.0)
-        counters["quizzes_completed"] = F("quizzes_completed") + 1
-        criteria.add(Criteria.QUIZ_COMPLETED)
+        purse.count("quizzes_completed")
+        purse.criteria.add(Criteria.QUIZ_COMPLETED)
         if percent >= HIGH_SCORE_PERCENT:
-            counters["high_score_quizzes"] = F("high_score_quizzes") + 1
-            criteria.add(Criteria.HIGH_SCORE_QUIZ)
+            purse.count("high_score_quizzes")
+            purse.criteria.add(Criteria.HIGH_SCORE_QUIZ)
         if percent >= 100:
-            counters["perfect_quizzes"] = F("perfect_quizzes") + 1
-            criteria.add(Criteria.PERFECT_QUIZ)
-    if counters:
-        Standing.objects.filter(pk=standing.pk).update(**counters)
+            purse.count("perfect_quizzes")
+            purse.criteria.add(Criteria.PERFECT_QUIZ)
     if outcome.streak_extended:
-        criteria.add(Criteria.STUDY_STREAK)
-    if criteria:
-        outcome.merge(achievements_check(user=user, criteria=criteria, track_id=track_id))
+        purse.criteria.add(Criteria.STUDY_STREAK)
+    purse.track_id = track_id
+    if own:
+        settled = purse_settle(purse)
+        settled.streak, settled.streak_extended = outcome.streak, outcome.streak_extended
+        settled.freezes_used = outcome.freezes_used
+        return settled
+    purse_check(purse)
+    outcome.xp = sum(grant.amount for grant in purse.grants[before[0] :])
+    outcome.achievements = purse.outcome.achievements[before[1] :]
+    outcome.level = purse.level()
     return outcome
 
 
-def _day_counted(*, user: User, standing: Standing, at: datetime) -> Outcome:
+def _day_counted(purse: Purse, *, at: datetime) -> Outcome:
     """A completed session counts the learner's local day for the streak, once.
 
     The caller holds the standing row locked (read-modify-write of the streak). A milestone
     reached pays its XP, recorded against the local date (the profile's streak calendar reads
     these dates).
     """
+    user, standing = purse.user, purse.standing
     today = local_date(at, user.timezone)
     missed = None
     if standing.last_active_date is not None:
@@ -253,14 +532,14 @@ def _day_counted(*, user: User, standing: Standing, at: datetime) -> Outcome:
         current=standing.current_streak,
         best=standing.best_streak,
         last_active_date=standing.last_active_date,
-        freezes=standing.streak_freezes,
+        freezes=purse.value("streak_freezes"),
         today=today,
         missed=missed,
     )
     outcome = Outcome(level_before=standing.level, level=standing.level, streak=streak.current)
     if not streak.counted_today:
         return outcome
-    Standing.objects.filter(pk=standing.pk).update(
+    purse.sets.update(
         current_streak=streak.current,
         best_streak=streak.best,
         last_active_date=streak.last_active_date,
@@ -271,15 +550,12 @@ def _day_counted(*, user: User, standing: Standing, at: datetime) -> Outcome:
     StreakDay.objects.bulk_create([StreakDay(user=user, date=today)], ignore_conflicts=True)
     outcome.streak_extended, outcome.freezes_used = True, streak.freezes_used
     if streak.milestone:
-        outcome.merge(
-            xp_award(
-                user=user,
-                amount=STREAK_MILESTONE_XP[streak.milestone],
-                reason=Reason.STREAK_MILESTONE,
-                source_type=f"streak{streak.milestone}",
-                source_id=day_id_of(today),
-                at=at,
-            )
+        purse.grant(
+            amount=STREAK_MILESTONE_XP[streak.milestone],
+            reason=Reason.STREAK_MILESTONE,
+            source_type=f"streak{streak.milestone}",
+            source_id=day_id_of(today),
+            at=at,
         )
     return outcome
 
@@ -289,37 +565,32 @@ def day_id_of(day: date) -> int:
     return int(day.strftime("%Y%m%d"))
 
 
-def daily_goal_reached(*, user: User, day: date, at: datetime | None = None) -> Outcome:
+def daily_goal_reached(
+    *, user: User, day: date, at: datetime | None = None, purse: Purse | None = None
+) -> Outcome:
     """The day's practice time reached the learner's goal: its XP, once per local day.
 
     Called in the transaction of the answer that added the goal's last minute
     (`analytics.services.answer_recorded` tells which one); a second call for the same day
-    pays nothing.
+    pays nothing. Given the answer's `purse`, the XP joins it (the outcome says how much).
     """
-    return xp_award(
-        user=user,
+    if purse is None:
+        return xp_award(
+            user=user,
+            amount=DAILY_GOAL_XP,
+            reason=Reason.DAILY_GOAL,
+            source_type="day",
+            source_id=day_id_of(day),
+            at=at,
+        )
+    xp = purse.grant(
         amount=DAILY_GOAL_XP,
         reason=Reason.DAILY_GOAL,
         source_type="day",
         source_id=day_id_of(day),
         at=at,
     )
-
-
-def _value_for(achievement: Achievement, standing: Standing, track_lessons: dict[int, int]) -> int:
-    values: dict[str, int] = {
-        Criteria.CORRECT_ANSWERS: standing.correct_answers,
-        Criteria.LESSONS_COMPLETED: standing.lessons_completed,
-        Criteria.QUIZ_COMPLETED: standing.quizzes_completed,
-        Criteria.PERFECT_QUIZ: standing.perfect_quizzes,
-        Criteria.HIGH_SCORE_QUIZ: standing.high_score_quizzes,
-        Criteria.FACTS_MASTERED: standing.facts_mastered,
-        Criteria.STUDY_STREAK: standing.current_streak,
-        Criteria.LEVEL_REACHED: standing.level,
-    }
-    if achievement.criteria == Criteria.TRACK_COMPLETED:
-        return track_lessons.get(achievement.track_id or 0, 0)
-    return int(values.get(achievement.criteria, 0))
+    return Outcome(xp=xp, level_before=purse.standing.level, level=purse.level())
 
 
 def achievements_check(*, user: User, criteria: set[str], track_id: int | None = None) -> Outcome:
@@ -327,62 +598,10 @@ def achievements_check(*, user: User, criteria: set[str], track_id: int | None =
 
     Only the criteria the event can move are looked at — never a scan of all achievements.
     """
-    candidates = list(
-        Achievement.objects.filter(criteria__in=criteria)
-        .exclude(earned__user=user)
-        .select_related("unlocks_avatar")
-    )
-    if track_id is None:
-        candidates = [a for a in candidates if a.criteria != Criteria.TRACK_COMPLETED]
-    else:
-        candidates = [
-            a
-            for a in candidates
-            if a.criteria != Criteria.TRACK_COMPLETED or a.track_id == track_id
-        ]
-    outcome = Outcome()
-    if not candidates:
-        return outcome
-    standing = standing_ensure(user=user)
-    outcome.level_before = outcome.level = standing.level
-    track_lessons: dict[int, int] = {}
-    if track_id is not None and any(a.criteria == Criteria.TRACK_COMPLETED for a in candidates):
-        from practice.models import TrackProgress
-
-        track_lessons = dict(
-            TrackProgress.objects.filter(user=user, track_id=track_id).values_list(
-                "track_id", "lessons_completed"
-            )
-        )
-    for achievement in candidates:
-        if _value_for(achievement, standing, track_lessons) < achievement.threshold:
-            continue
-        try:
-            with transaction.atomic():
-                UserAchievement.objects.create(user=user, achievement=achievement)
-        except IntegrityError:
-            continue
-        outcome.achievements.append(achievement)
-        analytics.achievement_earned(
-            user=user, achievement_id=achievement.pk, code=achievement.code
-        )
-        if achievement.unlocks_avatar is not None:
-            UserAvatar.objects.get_or_create(user=user, avatar=achievement.unlocks_avatar)
-        if achievement.grants_streak_freeze:
-            Standing.objects.filter(user=user, streak_freezes__lt=MAX_STREAK_FREEZES).update(
-                streak_freezes=F("streak_freezes") + 1
-            )
-        if achievement.xp_reward:
-            outcome.merge(
-                xp_award(
-                    user=user,
-                    amount=achievement.xp_reward,
-                    reason=Reason.ACHIEVEMENT,
-                    source_type="achievement",
-                    source_id=achievement.pk,
-                )
-            )
-    return outcome
+    purse = purse_open(user=user)
+    purse.criteria |= set(criteria)
+    purse.track_id = track_id
+    return purse_settle(purse)
 
 
 @transaction.atomic

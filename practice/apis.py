@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -15,6 +16,7 @@ from drf_standardized_errors.openapi_serializers import (
     ErrorResponse404Serializer,
 )
 from rest_framework import generics, serializers, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +24,7 @@ from rest_framework.views import APIView
 from accounts.selectors import learner_visible_to
 from calcuingo import cache as analytics_cache
 from calcuingo.api.auth import current_user
+from calcuingo.api.tokens import TokenAuthentication
 from calcuingo.exceptions import ApplicationError
 from curriculum import grading
 from curriculum.models import Hint
@@ -281,6 +284,9 @@ class SessionFinishApi(APIView):
 
 
 class AnswerSubmitApi(APIView):
+    # The hot path: the token and its user in one statement (`calcuingo.api.tokens`).
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+
     @extend_schema(
         tags=["practice"],
         summary="Answer the current question",
@@ -290,42 +296,84 @@ class AnswerSubmitApi(APIView):
             201: AnswerOutputSerializer,
             200: AnswerOutputSerializer,
             400: AnswerValidationError,
+            404: ErrorResponse404Serializer,
             409: Conflict,
         },
         description="A response that the math preview cannot read (an expression question) is "
         "refused with a 400 whose error is at the `response` field, in the preview's words; "
-        "nothing is recorded and the question stays the current one.",
+        "nothing is recorded and the question stays the current one.\n\n"
+        "**200** is a retried request's first result (`replayed: true`), or a question that "
+        "cannot be graded because its answer spec is being fixed (`skipped: true`): nothing is "
+        "recorded for it (no attempt, `attempt: null`, no XP), `message` says so in the "
+        "learner's words, and `session` has moved on to the next question. **201** is a new "
+        "answer, recorded.",
     )
     def post(self, request: Request, pk: int) -> Response:
         user = current_user(request)
-        session = selectors.session_for_user(user=user, session_id=pk)
-        # Malformed math is refused here, at the field, before anything is recorded.
-        question = presenters.question_present(session)
-        serializer = AnswerInputSerializer(data=request.data, context={"question": question})
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
         key = request.headers.get("Idempotency-Key", "").strip() or None
         if key is not None and len(key) > 64:
             raise ApplicationError(
                 "The Idempotency-Key header is at most 64 characters.", field="Idempotency-Key"
             )
-        result = services.answer_submit(
-            user=user,
-            session=session,
-            exercise_id=data["exercise"],
-            response=data["response"],
-            response_ms=data["response_ms"],
-            input_method=data["input_method"],
-            confidence=data.get("confidence"),
-            idempotency_key=key,
-        )
-        session = PracticeSession.objects.get(pk=result.session.pk)
+        serializer = AnswerInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # One transaction: her session, standing and progress are read (and locked) once, the
+        # answer is checked against the question they show (malformed math is refused at the
+        # field before anything is recorded), then recorded on those rows.
+        with transaction.atomic():
+            lock = services.answer_lock(user=user, session_id=pk, exercise_id=data["exercise"])
+            question = presenters.question_present(lock.session)
+            AnswerInputSerializer(data=request.data, context={"question": question}).is_valid(
+                raise_exception=True
+            )
+            result = services.answer_record(
+                user=user,
+                lock=lock,
+                exercise_id=data["exercise"],
+                response=data["response"],
+                response_ms=data["response_ms"],
+                input_method=data["input_method"],
+                confidence=data.get("confidence"),
+                idempotency_key=key,
+            )
+        session = result.session
+        if result.attempt is None:
+            body = {**SKIPPED_BODY, "feedback": result.message, "message": result.message}
+            body["reward"] = presenters.reward_present(result.reward)
+            body["unlocked_lessons"] = [lesson.pk for lesson in result.unlocked]
+            body["session"] = presenters.session_present(session)
+            return Response(AnswerOutputSerializer(body).data, status=status.HTTP_200_OK)
         feedback = presenters.feedback_present(
             session=session, attempt=result.attempt, result=result
         )
-        body = {**_shallow(feedback), "session": presenters.session_present(session)}
+        body = {
+            **_shallow(feedback),
+            "skipped": False,
+            "message": "",
+            "session": presenters.session_present(session),
+        }
         code = status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED
         return Response(AnswerOutputSerializer(body).data, status=code)
+
+
+# The answer to a question skipped because its spec is broken: nothing was judged or earned.
+SKIPPED_BODY: dict[str, Any] = {
+    "attempt": None,
+    "correct": False,
+    "score": 0.0,
+    "interpreted_as": "",
+    "explanation": "",
+    "option_explanation": "",
+    "xp": 0,
+    "hints_used": 0,
+    "mastery": None,
+    "fluency_level": None,
+    "next_review_at": None,
+    "unit_completed": False,
+    "replayed": False,
+    "skipped": True,
+}
 
 
 class HintRequestApi(APIView):

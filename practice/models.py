@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import Q, Sum, Value
 from django.db.models.functions import Least
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from curriculum.models import Exercise, Lesson, Track, Unit
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Active time, defined once: an answer counts its response time, up to five minutes (a question
 # left on screen while the learner is away is not practice). The day's practice time, the daily
@@ -304,3 +312,92 @@ class SkillRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} on track {self.track_id}: {self.rating:.0f}"
+
+
+# --- Question content: the cache's stamp of an exercise ---------------------------------------
+# A question's content (and the exercise an answer is graded against) is cached under a key
+# holding the exercise's `updated_at`. That stamp is itself kept in the cache, so that showing or
+# grading a question costs no query for it; saving an exercise, its lesson or its unit forgets
+# the stamps concerned, now and again after commit (a reader between the two may have stored the
+# old one), and the entries under the new stamp, which a reader inside the saving transaction
+# may have filled before commit.
+
+QUESTION_STAMP_TTL = 24 * 60 * 60
+
+
+def question_stamp_key(exercise_id: int) -> str:
+    return f"practice:question-stamp:{exercise_id}"
+
+
+def question_stamp(exercise_id: int) -> Any:
+    """The exercise's `updated_at`, from the cache (one query when it is not there).
+
+    Raises `Exercise.DoesNotExist` for an exercise that is not there.
+    """
+    key = question_stamp_key(exercise_id)
+    try:
+        stamp = cache.get(key)
+    except Exception as exc:  # noqa: BLE001 - a cache outage is a miss, never an error
+        logger.warning("cache read failed: %s", exc)
+        stamp = None
+    if stamp is None:
+        stamp = Exercise.objects.values_list("updated_at", flat=True).get(pk=exercise_id)
+        try:
+            cache.set(key, stamp, QUESTION_STAMP_TTL)
+        except Exception as exc:  # noqa: BLE001
+            logger.warning("cache write failed: %s", exc)
+    return stamp
+
+
+def content_cached(key: str, load: Callable[[], T]) -> T:
+    """Read-through of the author's content, inside a transaction too (the learner's
+    transaction never writes it); a cache outage is a miss, never an error."""
+    try:
+        hit = cache.get(key)
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("cache read failed: %s", exc)
+        hit = None
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    value = load()
+    try:
+        cache.set(key, value, QUESTION_STAMP_TTL)
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("cache write failed: %s", exc)
+    return value
+
+
+def question_stamps_forget(exercises: list[tuple[int, Any]]) -> None:
+    """Forget the stamps of these (exercise id, new `updated_at`), now and after commit."""
+    from calcuingo.cache import question_key
+
+    if not exercises:
+        return
+    keys = [question_stamp_key(pk) for pk, _ in exercises]
+
+    def forget(*, after_commit: bool) -> None:
+        doomed = list(keys)
+        if after_commit:
+            doomed += [
+                question_key(pk, at, variant) for pk, at in exercises for variant in ("", "grading")
+            ]
+        try:
+            cache.delete_many(doomed)
+        except Exception as exc:  # noqa: BLE001 - the entries expire with their TTL
+            logger.warning("cache invalidation of questions failed: %s", exc)
+
+    forget(after_commit=False)
+    transaction.on_commit(lambda: forget(after_commit=True))
+
+
+@receiver(post_save, sender=Exercise)
+def _exercise_saved(sender: Any, instance: Exercise, **kwargs: Any) -> None:
+    question_stamps_forget([(instance.pk, instance.updated_at)])
+
+
+@receiver(post_save, sender=Lesson)
+@receiver(post_save, sender=Unit)
+def _container_saved(sender: Any, instance: Lesson | Unit, **kwargs: Any) -> None:
+    # Moved between units or tracks: the graded exercise carries its lesson's unit and track.
+    where = {"lesson": instance} if isinstance(instance, Lesson) else {"lesson__unit": instance}
+    question_stamps_forget(list(Exercise.objects.filter(**where).values_list("pk", "updated_at")))

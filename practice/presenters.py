@@ -28,7 +28,7 @@ from gamification.services import Outcome
 
 from . import selectors
 from .mastery import assess, fluency_for
-from .models import Attempt, ExerciseProgress, PracticeSession
+from .models import Attempt, ExerciseProgress, PracticeSession, content_cached, question_stamp
 from .services import AnswerResult
 from .services.answers import variant_values
 from .services.sessions import drill_time_left
@@ -44,10 +44,12 @@ Reason = XPEvent.Reason
 def question_content(exercise_id: int) -> dict[str, Any]:
     """What every learner sees of an exercise before her own numbers are put in.
 
-    Cached for 24 hours under a key that includes the exercise's `updated_at`, so an author's edit
-    is seen at once; the one query left is that timestamp.
+    Cached for 24 hours under a key that includes the exercise's `updated_at`, itself read from
+    the cache (`practice.models.question_stamp`), so an author's edit is seen at once and a cached
+    question costs no query. Read through the cache inside a transaction too: the content is the
+    author's, never written by the learner's transaction that shows it.
     """
-    updated_at = Exercise.objects.values_list("updated_at", flat=True).get(pk=exercise_id)
+    key = analytics_cache.question_key(exercise_id, question_stamp(exercise_id))
 
     def load() -> dict[str, Any]:
         exercise = Exercise.objects.get(pk=exercise_id)
@@ -74,9 +76,7 @@ def question_content(exercise_id: int) -> dict[str, Any]:
             "hint_count": Hint.objects.filter(exercise=exercise).count(),
         }
 
-    return analytics_cache.cached(
-        analytics_cache.question_key(exercise_id, updated_at), analytics_cache.QUESTION_TTL, load
-    )
+    return content_cached(key, load)
 
 
 @dataclass(frozen=True)

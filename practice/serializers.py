@@ -213,7 +213,9 @@ class RewardSerializer(serializers.Serializer[Any]):
 
 
 class AnswerOutputSerializer(serializers.Serializer[Any]):
-    attempt = serializers.IntegerField()
+    attempt = serializers.IntegerField(
+        allow_null=True, help_text="The recorded attempt; null when the question was skipped."
+    )
     correct = serializers.BooleanField()
     score = serializers.FloatField()
     interpreted_as = serializers.CharField(help_text="What the response was read as.")
@@ -229,6 +231,14 @@ class AnswerOutputSerializer(serializers.Serializer[Any]):
     replayed = serializers.BooleanField(help_text="True when this is a retried request's result.")
     reward = RewardSerializer(allow_null=True, help_text="Null for a replayed request.")
     unlocked_lessons = serializers.ListField(child=serializers.IntegerField())
+    skipped = serializers.BooleanField(
+        help_text="True when the question could not be graded (its answer spec is being "
+        "fixed): nothing was recorded or earned, and the session moved on to the next question.",
+    )
+    message = serializers.CharField(
+        allow_blank=True,
+        help_text="For a skipped question, what to tell the learner; otherwise empty.",
+    )
     session = SessionSerializer()
 
 

@@ -208,16 +208,23 @@ def answer(request: LearnerRequest, pk: int) -> HttpResponse:
             return _feedback(request, session, feedback)
         return _player(request, _player_context(session=session, user=user, notice=error.message))
     session = result.session
-    _tell_placement(request, session)
+    _tell_placement(request, session, result.placed)
+    if result.attempt is None:
+        # A question that cannot be graded (its spec is being fixed) was skipped: say so, and
+        # show the next question (or the summary when it was the last).
+        unlocked = presenters.lessons_with_track([lesson.pk for lesson in result.unlocked])
+        context = _player_context(
+            session=session, user=user, notice=result.message, unlocked=unlocked
+        )
+        return _player(request, context)
     feedback = presenters.feedback_present(session=session, attempt=result.attempt, result=result)
     unlocked = presenters.lessons_with_track([lesson.pk for lesson in result.unlocked])
     return _feedback(request, session, feedback, unlocked=unlocked)
 
 
-def _tell_placement(request: LearnerRequest, session: PracticeSession) -> None:
+def _tell_placement(request: LearnerRequest, session: PracticeSession, placed: Any) -> None:
     """When the answer ended a placement quiz or a test-out: what it placed, in a message that
     the end screen (or, under htmx, the next page) shows; the end screen lists what opened."""
-    placed = getattr(session, "placed", None)
     if placed is None:
         return
     if not placed.units:
@@ -355,7 +362,7 @@ def finish(request: LearnerRequest, pk: int) -> HttpResponse:
     except ApplicationError as error:
         session.refresh_from_db()
         return _player(request, _player_context(session=session, user=user, notice=error.message))
-    _tell_placement(request, session)
+    _tell_placement(request, session, getattr(session, "placed", None))
     unlocked = presenters.lessons_with_track([x.pk for x in getattr(session, "unlocked", [])])
     session = _session(request, pk)
     return _player(request, _player_context(session=session, user=user, unlocked=unlocked))

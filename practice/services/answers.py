@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Power
 from django.utils import timezone
 
 from accounts.models import User
@@ -33,12 +35,23 @@ from ..models import (
     PracticeSession,
     SkillRating,
     TrackProgress,
-    UnitProgress,
     answer_active_ms,
+    content_cached,
+    question_stamp,
 )
 from ..scheduling import rating_for, review
-from .progress import unit_check_completion
-from .sessions import MAX_REQUEUES_PER_EXERCISE, drill_time_left, finish_locked, requeue_item
+from .adaptive import DEFAULT_RATING
+from .progress import unit_answer_add
+from .sessions import (
+    MAX_REQUEUES_PER_EXERCISE,
+    SessionLock,
+    drill_time_left,
+    finish_locked,
+    requeue_item,
+    session_lock,
+)
+
+logger = logging.getLogger(__name__)
 
 BASE_XP = 10
 XP_PER_DIFFICULTY = 2
@@ -47,9 +60,14 @@ MIN_XP_WITH_HINTS = 2
 ELO_K = 24.0
 
 
+SKIPPED_MESSAGE = "This question is being fixed — it won't count. On to the next one."
+
+
 @dataclass
 class AnswerResult:
-    attempt: Attempt
+    """What an answer did, for the response: nothing is read again after the service."""
+
+    attempt: Attempt | None
     session: PracticeSession
     progress: ExerciseProgress | None
     replayed: bool = False
@@ -60,6 +78,22 @@ class AnswerResult:
     option_explanation: str = ""
     reward: gamification.Outcome | None = None
     unlocked: list[Any] = field(default_factory=list)
+    # The placement this answer ended, if it ended one (what it placed).
+    placed: Any = None
+    # A question whose spec is broken is skipped: nothing recorded, the session moves on.
+    skipped: bool = False
+    message: str = ""
+
+
+AnswerLock = SessionLock
+
+
+def answer_lock(*, user: User, session_id: int, exercise_id: int | None = None) -> SessionLock:
+    """Lock the learner's session and standing for an answer, with her progress on the
+    exercise answered (`sessions.session_lock`): one statement."""
+    lock = session_lock(user=user, session_id=session_id, exercise_id=exercise_id)
+    lock.session.user = user
+    return lock
 
 
 def fingerprint(**body: Any) -> str:
@@ -149,6 +183,47 @@ def answer_submit(
     idempotency_key: str | None = None,
 ) -> AnswerResult:
     """Judge the learner's answer to the session's current question and record everything."""
+    return answer_record(
+        user=user,
+        lock=answer_lock(user=user, session_id=session.pk, exercise_id=exercise_id),
+        exercise_id=exercise_id,
+        response=response,
+        response_ms=response_ms,
+        input_method=input_method,
+        confidence=confidence,
+        idempotency_key=idempotency_key,
+    )
+
+
+def exercise_for_grading(exercise_id: int) -> Exercise:
+    """The exercise with its lesson and unit, from the cache under its stamp (see
+    `practice.models.question_stamp`): an answer to a cached question costs no query for it."""
+    key = analytics_cache.question_key(exercise_id, question_stamp(exercise_id), "grading")
+    return content_cached(
+        key, lambda: Exercise.objects.select_related("lesson__unit").get(pk=exercise_id)
+    )
+
+
+def answer_record(
+    *,
+    user: User,
+    lock: AnswerLock,
+    exercise_id: int,
+    response: str,
+    response_ms: int,
+    input_method: str = "keyboard",
+    confidence: int | None = None,
+    idempotency_key: str | None = None,
+) -> AnswerResult:
+    """`answer_submit` in the caller's transaction, on the rows `answer_lock` locked.
+
+    Each row is read or locked once and written once: the session and standing (locked
+    together), the exercise (cached), her progress on it, then one write each of the attempt,
+    the progress, the session, the unit, track and skill counters, the XP ledger and the
+    standing, the day's summary and the learning event.
+    """
+    assert transaction.get_connection().in_atomic_block, "answer_record needs a transaction"
+    session = lock.session
     print_ = fingerprint(
         session=session.pk,
         exercise=exercise_id,
@@ -157,19 +232,38 @@ def answer_submit(
         input_method=input_method,
         confidence=confidence,
     )
-    # 1. Lock the session: answers within one session are taken one at a time, in order.
-    session = PracticeSession.objects.select_for_update().get(pk=session.pk)
     if idempotency_key:
+        # Under the standing's lock every earlier answer of hers is committed and seen here.
         replay = _replay(user=user, key=idempotency_key, print_=print_)
         if replay is not None:
             return replay
     item = _check_current(session, exercise_id)
-    exercise = Exercise.objects.select_related("lesson__unit").get(pk=exercise_id)
+    exercise = exercise_for_grading(exercise_id)
+    now = timezone.now()
 
-    # 2. Judge: pure code, bounded in time, no queries.
+    # 1. Her progress on this exercise, read with the lock (the standing's lock serialises
+    # her answers: nobody else writes it meanwhile).
+    if lock.progress_for == exercise.pk:
+        progress = lock.progress
+    else:
+        progress = ExerciseProgress.objects.filter(user=user, exercise=exercise).first()
+    if progress is None:
+        progress = ExerciseProgress(user=user, exercise=exercise)
+    attempt_number = progress.attempts + 1
+
+    # 2. Judge: pure code, bounded in time, no queries; sample points seeded by the attempt, so
+    # that a regrade of the stored attempt reproduces the verdict.
     values = variant_values(exercise, item["seed"])
-    spec = exercise.grading_spec()
-    verdict = grading.grade(exercise.kind, spec, response, values=values)
+    try:
+        verdict = grading.grade(
+            exercise.kind,
+            exercise.grading_spec(),
+            response,
+            values=values,
+            seed=f"{user.pk}:{exercise.pk}:{attempt_number}",
+        )
+    except grading.SpecError as error:
+        return _skip_broken(user=user, lock=lock, exercise=exercise, error=error, at=now)
     limit_s = session.config.get("per_question_seconds")
     if limit_s and response_ms > int(limit_s) * 1000:
         # A quiz question answered after its time is up counts as missed, like on an exam.
@@ -181,12 +275,6 @@ def answer_submit(
         )
     hints_used = int(item.get("hints", 0))
     timed = exercise.kind == Exercise.Kind.FACT
-    now = timezone.now()
-
-    # 3. The learner's progress on this exercise, locked (second in the lock order).
-    progress, _ = ExerciseProgress.objects.select_for_update().get_or_create(
-        user=user, exercise=exercise
-    )
     mastery_before = progress.mastery
     # Judged before the attempt is written, so that the row says whether it mastered the fact.
     # Once per learner and fact: mastering it again after a slip is not newly mastering it.
@@ -205,36 +293,28 @@ def answer_submit(
         difficulty=exercise.difficulty,
         hints_used=hints_used,
     )
-    try:
-        with transaction.atomic():
-            attempt = Attempt.objects.create(
-                user=user,
-                session=session,
-                exercise=exercise,
-                plan_index=session.position,
-                response=response,
-                interpreted_as=verdict.interpreted_as,
-                is_correct=verdict.correct,
-                score=verdict.score,
-                feedback=verdict.feedback,
-                response_ms=response_ms,
-                input_method=input_method,
-                attempt_number=progress.attempts + 1,
-                hints_used=hints_used,
-                confidence=confidence,
-                xp=xp,
-                newly_mastered=newly_mastered,
-                idempotency_key=idempotency_key or None,
-                request_fingerprint=print_,
-                created_at=now,
-            )
-    except IntegrityError:
-        # The same key raced in through another session's lock: the first answer stands.
-        replay = _replay(user=user, key=idempotency_key or "", print_=print_)
-        if replay is None:
-            raise
-        return replay
-
+    # No savepoint: a key seen before was replayed above, under the lock.
+    attempt = Attempt.objects.create(
+        user=user,
+        session=session,
+        exercise=exercise,
+        plan_index=session.position,
+        response=response,
+        interpreted_as=verdict.interpreted_as,
+        is_correct=verdict.correct,
+        score=verdict.score,
+        feedback=verdict.feedback,
+        response_ms=response_ms,
+        input_method=input_method,
+        attempt_number=attempt_number,
+        hints_used=hints_used,
+        confidence=confidence,
+        xp=xp,
+        newly_mastered=newly_mastered,
+        idempotency_key=idempotency_key or None,
+        request_fingerprint=print_,
+        created_at=now,
+    )
     _progress_record(
         progress,
         correct=verdict.correct,
@@ -243,15 +323,16 @@ def answer_submit(
         timed=timed,
         now=now,
     )
+    mastery_delta = progress.mastery - mastery_before
 
-    # 4. Session: counters, and in a lesson a wrong answer comes back at the end.
+    # 3. Session: counters, and in a lesson a wrong answer comes back at the end.
     session.answered += 1
     session.correct += int(verdict.correct)
     session.total_response_ms += response_ms
     session.active_ms += active_ms
     session.hints_used += hints_used
     session.xp_earned += xp
-    session.mastery_gained += progress.mastery - mastery_before
+    session.mastery_gained += mastery_delta
     session.facts_mastered += int(newly_mastered)
     session.position += 1
     if (
@@ -261,45 +342,41 @@ def answer_submit(
         <= MAX_REQUEUES_PER_EXERCISE
     ):
         session.plan = [*session.plan, requeue_item(item)]
-    session.save(
-        update_fields=[
-            "answered",
-            "correct",
-            "total_response_ms",
-            "active_ms",
-            "hints_used",
-            "xp_earned",
-            "mastery_gained",
-            "facts_mastered",
-            "position",
-            "plan",
-        ]
-    )
+    finishing = session.position >= len(session.plan)
+    if not finishing:
+        session.save(update_fields=SESSION_ANSWER_FIELDS)  # else saved once, with its end
 
-    # 5. Unit and track counters (shared across sessions: F(), never read-modify-write).
-    unit = exercise.lesson.unit
-    _counters_bump(
-        user=user,
-        unit_id=unit.pk,
-        track_id=unit.track_id,
-        correct=verdict.correct,
+    # 4. Unit, track and skill (one row each, added to with F()); only a right answer can
+    # raise the unit's mastery or accuracy to its thresholds.
+    unit_id, track_id = exercise.lesson.unit_id, exercise.lesson.unit.track_id
+    counters_add(
+        TrackProgress,
+        lookup={"user": user, "track_id": track_id},
+        attempts=1,
+        correct=int(verdict.correct),
         xp=xp,
-        mastery_delta=progress.mastery - mastery_before,
     )
-    _skill_update(user=user, track_id=unit.track_id, exercise=exercise, score=verdict.score)
-    # Only a right answer can raise the unit's mastery or accuracy to its thresholds.
-    unit_completed = verdict.correct and unit_check_completion(user=user, unit=unit)
-
-    # 6. Motivation: the XP ledger and standing, achievements this answer can move.
-    reward = gamification.answer_recorded(
+    unit_completed = unit_answer_add(
         user=user,
+        unit_id=unit_id,
+        correct=verdict.correct,
+        mastery_delta=mastery_delta,
+    )
+    _skill_update(user=user, track_id=track_id, exercise=exercise, score=verdict.score)
+
+    # 5. Motivation: her XP and counters join one purse, written once at the end.
+    purse = gamification.purse_open(user=user, standing=lock.standing, **_next(lock))
+    gamification.answer_counted(
+        purse,
         attempt_id=attempt.pk,
         xp=xp,
         correct=verdict.correct,
         fact_mastered=newly_mastered,
-        track_id=unit.track_id,
+        track_id=track_id,
+        at=now,
     )
-    # 7. What happened: the day's summary and a learning event; the daily goal, when this
+    gamification.purse_check(purse)
+    # 6. What happened: the day's summary and a learning event; the daily goal, when this
     # answer adds its last minute (read from the summary row the answer updates anyway).
     day = analytics.answer_recorded(
         user=user,
@@ -310,24 +387,32 @@ def answer_submit(
         response_ms=response_ms,
         active_ms=active_ms,
         is_fact=timed,
-        first_try_of_exercise=attempt.attempt_number == 1,
+        first_try_of_exercise=attempt_number == 1,
         newly_mastered=newly_mastered,
-        xp=reward.xp,
+        xp=purse.total,
         input_method=input_method,
         at=now,
     )
     if day.goal_reached:
-        goal_reward = gamification.daily_goal_reached(user=user, day=day.day, at=now)
-        analytics.goal_xp_add(user=user, day=day.day, xp=goal_reward.xp)
-        reward.merge(goal_reward)
+        goal = gamification.daily_goal_reached(user=user, day=day.day, at=now, purse=purse)
+        analytics.goal_xp_add(user=user, day=day.day, xp=goal.xp)
 
-    if session.position >= len(session.plan):
-        finish_locked(session)
-        session_reward = getattr(session, "reward", None)
-        if session_reward is not None:
-            reward.merge(session_reward)
+    unlocked: list[Any] = []
+    placed = None
+    session_reward = None
+    if finishing:
+        if session.lesson_id == exercise.lesson_id:
+            session.lesson = exercise.lesson  # with its unit: no query for either
+        end = finish_locked(
+            session, purse=purse, also_save=SESSION_ANSWER_FIELDS, unit_checked=True
+        )
+        unlocked, placed, session_reward = end.unlocked, end.placed, end.reward
+    reward = gamification.purse_settle(purse)
+    if session_reward is not None and session_reward.streak is not None:
+        reward.streak = session_reward.streak
+        reward.streak_extended = session_reward.streak_extended
+        reward.freezes_used = session_reward.freezes_used
 
-    option_explanation = getattr(verdict, "explanation", "") or ""
     transaction.on_commit(lambda: analytics_cache.learner_cache_invalidate(user.pk))
     return AnswerResult(
         attempt=attempt,
@@ -337,10 +422,55 @@ def answer_submit(
         newly_mastered=newly_mastered,
         unit_completed=unit_completed,
         explanation=grading.render_variant(exercise.explanation, values),
-        option_explanation=option_explanation,
+        option_explanation=getattr(verdict, "explanation", "") or "",
         reward=reward,
-        unlocked=list(getattr(session, "unlocked", [])),
+        unlocked=list(unlocked),
+        placed=placed,
     )
+
+
+SESSION_ANSWER_FIELDS = [
+    "answered",
+    "correct",
+    "total_response_ms",
+    "active_ms",
+    "hints_used",
+    "xp_earned",
+    "mastery_gained",
+    "facts_mastered",
+    "position",
+    "plan",
+]
+
+
+def _next(lock: AnswerLock) -> dict[str, int | None]:
+    return {f"next_{criteria}": value for criteria, value in lock.thresholds.items()}
+
+
+def _skip_broken(
+    *,
+    user: User,
+    lock: AnswerLock,
+    exercise: Exercise,
+    error: grading.SpecError,
+    at: Any,
+) -> AnswerResult:
+    """A question whose answer spec cannot be graded: an error for the authors, nothing
+    recorded for the learner (no attempt, no XP), and the session moves past it."""
+    logger.error("Exercise %s has a malformed answer spec and was skipped: %s", exercise.pk, error)
+    session = lock.session
+    session.position += 1
+    session.save(update_fields=["position"])
+    result = AnswerResult(
+        attempt=None, session=session, progress=None, skipped=True, message=SKIPPED_MESSAGE
+    )
+    if session.position >= len(session.plan):
+        purse = gamification.purse_open(user=user, standing=lock.standing, **_next(lock))
+        end = finish_locked(session, purse=purse)
+        result.reward = gamification.purse_settle(purse)
+        result.unlocked, result.placed = list(end.unlocked), end.placed
+    transaction.on_commit(lambda: analytics_cache.learner_cache_invalidate(user.pk))
+    return result
 
 
 def _progress_record(
@@ -370,30 +500,12 @@ def _progress_record(
     rating = rating_for(
         correct=correct, hints_used=hints_used, response_ms=response_ms, timed=timed
     )
+    # A new card is numbered by its exercise, as `cards_seed` numbers the cards it makes.
     progress.card, progress.due_at = review(
-        progress.card, rating=rating, at=now, card_id=progress.pk
+        progress.card, rating=rating, at=now, card_id=progress.pk or progress.exercise_id
     )
     progress.last_attempt_at = now
     progress.save()
-
-
-def _counters_bump(
-    *, user: User, unit_id: int, track_id: int, correct: bool, xp: int, mastery_delta: float
-) -> None:
-    counters_add(
-        UnitProgress,
-        lookup={"user": user, "unit_id": unit_id},
-        attempts=1,
-        correct=int(correct),
-        mastery_sum=mastery_delta,
-    )
-    counters_add(
-        TrackProgress,
-        lookup={"user": user, "track_id": track_id},
-        attempts=1,
-        correct=int(correct),
-        xp=xp,
-    )
 
 
 def _skill_update(*, user: User, track_id: int, exercise: Exercise, score: float) -> None:
@@ -402,11 +514,20 @@ def _skill_update(*, user: User, track_id: int, exercise: Exercise, score: float
     Only the learner's own row changes; the exercise's difficulty is recalibrated in batch
     (`practice.services.adaptive.difficulty_calibrate`), never by locking a shared row here.
     """
-    skill, _ = SkillRating.objects.get_or_create(user=user, track_id=track_id)
-    expected = 1.0 / (1.0 + 10 ** ((exercise.difficulty_rating - skill.rating) / 400.0))
-    SkillRating.objects.filter(pk=skill.pk).update(
-        rating=F("rating") + ELO_K * (score - expected), answers=F("answers") + 1
+    rating = F("rating")
+    expected = 1.0 / (
+        1.0 + Power(10.0, (Value(float(exercise.difficulty_rating)) - rating) / 400.0)
     )
+    moved = SkillRating.objects.filter(user=user, track_id=track_id).update(
+        rating=rating + ELO_K * (Value(float(score)) - expected), answers=F("answers") + 1
+    )
+    if not moved:
+        # Her first answer in the track (the standing's lock keeps a twin out).
+        start = DEFAULT_RATING
+        first = 1.0 / (1.0 + 10 ** ((exercise.difficulty_rating - start) / 400.0))
+        SkillRating.objects.create(
+            user=user, track_id=track_id, rating=start + ELO_K * (score - first), answers=1
+        )
 
 
 @transaction.atomic

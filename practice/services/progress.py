@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from fsrs import Rating
 
 from accounts.models import User
+from calcuingo.db import counters_add
 from curriculum.models import Exercise, Lesson, Status, Track, Unit
 from curriculum.selectors import published_exercises
 from gamification import services as gamification
@@ -42,21 +44,130 @@ def unit_check_completion(*, user: User, unit: Unit) -> bool:
     if progress is None or not progress.attempts:
         return False
     total = selectors.published_exercise_count(unit=unit)
-    if not total:
+    if not _unit_reached(
+        attempts=progress.attempts,
+        correct=progress.correct,
+        mastery_sum=progress.mastery_sum,
+        total=total,
+        mastery_required=unit.mastery_required,
+        min_accuracy=unit.min_accuracy,
+    ):
         return False
-    mastery = progress.mastery_sum / total
-    accuracy = 100 * progress.correct / progress.attempts
-    if mastery + 1e-9 < float(unit.mastery_required) or accuracy < unit.min_accuracy:
+    return _unit_complete(user=user, progress_id=progress.pk, track=unit.track)
+
+
+def _unit_reached(
+    *,
+    attempts: int,
+    correct: int,
+    mastery_sum: float,
+    total: int,
+    mastery_required: Any,
+    min_accuracy: int,
+) -> bool:
+    if not attempts or not total:
         return False
-    completed = UnitProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
+    mastery = mastery_sum / total
+    accuracy = 100 * correct / attempts
+    return not (mastery + 1e-9 < float(mastery_required) or accuracy < min_accuracy)
+
+
+def _unit_complete(*, user: User, progress_id: int, track: Track) -> bool:
+    completed = UnitProgress.objects.filter(pk=progress_id, completed_at__isnull=True).update(
         completed_at=timezone.now()
     )
     if completed:
-        TrackProgress.objects.filter(user=user, track_id=unit.track_id).update(
+        TrackProgress.objects.filter(user=user, track=track).update(
             units_completed=F("units_completed") + 1
         )
-        track_check_completion(user=user, track=unit.track)
+        track_check_completion(user=user, track=track)
     return bool(completed)
+
+
+def unit_answer_add(*, user: User, unit_id: int, correct: bool, mastery_delta: float) -> bool:
+    """Add an answer to her unit counters; a right one may complete the unit (True if so).
+
+    One statement in the usual case: an UPDATE with `F()`-style increments that returns the
+    new counters with the unit's thresholds and its number of published exercises, so that
+    the completion check costs no query of its own. Raw SQL only because the ORM's update()
+    returns no values.
+    """
+    row = _unit_increment(user=user, unit_id=unit_id, correct=correct, mastery_delta=mastery_delta)
+    if row is None:
+        # Her first answer in the unit.
+        counters_add(
+            UnitProgress,
+            lookup={"user": user, "unit_id": unit_id},
+            attempts=1,
+            correct=int(correct),
+            mastery_sum=mastery_delta,
+        )
+        if not correct:
+            return False
+        return unit_check_completion(
+            user=user, unit=Unit.objects.select_related("track").get(pk=unit_id)
+        )
+    pk, attempts, right, mastery_sum, still_open, required, min_accuracy, total = row
+    if not correct or not still_open:
+        return False
+    reached = _unit_reached(
+        attempts=int(attempts),
+        correct=int(right),
+        mastery_sum=float(mastery_sum),
+        total=int(total),
+        mastery_required=required,
+        min_accuracy=int(min_accuracy),
+    )
+    if not reached:
+        return False
+    return _unit_complete(user=user, progress_id=pk, track=Unit.objects.get(pk=unit_id).track)
+
+
+def _unit_increment(
+    *, user: User, unit_id: int, correct: bool, mastery_delta: float
+) -> tuple[Any, ...] | None:
+    quote = connection.ops.quote_name
+    table = quote(UnitProgress._meta.db_table)
+
+    def column(model: Any, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    def subquery(queryset: Any) -> tuple[str, tuple[Any, ...]]:
+        sql, params = queryset.query.sql_with_params()
+        return f"({sql})", tuple(params)
+
+    published, published_params = subquery(
+        Exercise.objects.filter(
+            lesson__unit_id=unit_id, status=Status.PUBLISHED, lesson__status=Status.PUBLISHED
+        ).values("pk")
+    )
+    required, required_params = subquery(Unit.objects.filter(pk=unit_id).values("mastery_required"))
+    accuracy, accuracy_params = subquery(Unit.objects.filter(pk=unit_id).values("min_accuracy"))
+    attempts, right, mastery = (
+        column(UnitProgress, name) for name in ("attempts", "correct", "mastery_sum")
+    )
+    # Identifiers come from the models' metadata, values are parameters: nothing is injected.
+    sql = (
+        f"UPDATE {table} SET {attempts} = {attempts} + 1, {right} = {right} + %s, "  # noqa: S608
+        f"{mastery} = {mastery} + %s "
+        f"WHERE {column(UnitProgress, 'user')} = %s AND {column(UnitProgress, 'unit')} = %s "
+        f"RETURNING {column(UnitProgress, 'id')}, {attempts}, {right}, {mastery}, "
+        f"{column(UnitProgress, 'completed_at')} IS NULL, {required}, {accuracy}, "
+        f"(SELECT COUNT(*) FROM {published} AS published)"
+    )
+    params = (
+        int(correct),
+        float(mastery_delta),
+        user.pk,
+        unit_id,
+        *required_params,
+        *accuracy_params,
+        *published_params,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return tuple(row) if row is not None else None
 
 
 def track_check_completion(*, user: User, track: Track) -> bool:
@@ -96,36 +207,47 @@ def unlocks_record(*, user: User, after: Lesson) -> list[Lesson]:
     return opened
 
 
-def lesson_complete(*, session: PracticeSession) -> tuple[bool, list[Lesson]]:
+def lesson_complete(
+    *, session: PracticeSession, unit_checked: bool = False
+) -> tuple[bool, list[Lesson]]:
     """The lesson session ran to its end: record it, count its XP, open what follows.
 
-    Returns whether this was the first completion, and the lessons it opened.
+    Returns whether this was the first completion, and the lessons it opened. The caller holds
+    her standing locked (nobody else writes her lesson rows meanwhile) and saves the session
+    (its `xp_earned` grows here). `unit_checked`: the answer that ended it has just checked
+    whether the unit is complete (a lesson's end changes neither its mastery nor accuracy).
     """
     assert session.lesson is not None
     lesson, user = session.lesson, session.user
     now = timezone.now()
     accuracy = session.accuracy or 0.0
-    progress, _ = LessonProgress.objects.get_or_create(
-        user=user, lesson=lesson, defaults={"unlocked_at": now}
-    )
-    first_time = progress.completed_at is None
-    LessonProgress.objects.filter(pk=progress.pk).update(
-        completed_at=progress.completed_at or now,
-        times_completed=F("times_completed") + 1,
-        best_accuracy=max(progress.best_accuracy or 0.0, accuracy),
-    )
-    track_progress, _ = TrackProgress.objects.get_or_create(
-        user=user, track_id=lesson.unit.track_id
-    )
+    progress = LessonProgress.objects.filter(user=user, lesson=lesson).first()
+    first_time = progress is None or progress.completed_at is None
+    if progress is None:
+        LessonProgress.objects.create(
+            user=user,
+            lesson=lesson,
+            unlocked_at=now,
+            completed_at=now,
+            times_completed=1,
+            best_accuracy=accuracy,
+        )
+    else:
+        LessonProgress.objects.filter(pk=progress.pk).update(
+            completed_at=progress.completed_at or now,
+            times_completed=F("times_completed") + 1,
+            best_accuracy=max(progress.best_accuracy or 0.0, accuracy),
+        )
     xp = lesson.xp_reward if first_time else 0
-    TrackProgress.objects.filter(pk=track_progress.pk).update(
-        xp=F("xp") + xp,
-        lessons_completed=F("lessons_completed") + (1 if first_time else 0),
+    counters_add(
+        TrackProgress,
+        lookup={"user": user, "track_id": lesson.unit.track_id},
+        xp=xp,
+        lessons_completed=1 if first_time else 0,
     )
-    if xp:
-        type(session).objects.filter(pk=session.pk).update(xp_earned=F("xp_earned") + xp)
-        session.xp_earned += xp
-    unit_check_completion(user=user, unit=lesson.unit)
+    session.xp_earned += xp
+    if not unit_checked:
+        unit_check_completion(user=user, unit=lesson.unit)
     return first_time, unlocks_record(user=user, after=lesson)
 
 
@@ -155,7 +277,7 @@ def placement_passed(answers: list[bool]) -> bool:
     return len(answers) >= 2 and all(answers)
 
 
-def placement_apply(*, session: PracticeSession) -> Placement:
+def placement_apply(*, session: PracticeSession, purse: gamification.Purse) -> Placement:
     """A placement quiz or a unit test-out: every unit answered without a mistake is placed.
 
     A placed unit counts like completing it by practice: its lessons and the unit are complete,
@@ -204,16 +326,15 @@ def placement_apply(*, session: PracticeSession) -> Placement:
     outcome.track_opened = track_row.unlocked_at is None
     by_unit = session.config.get("scope") == "unit" and session.unit_id is not None
     amount = TEST_OUT_XP if by_unit else PLACEMENT_XP
-    outcome.reward = gamification.xp_award(
-        user=user,
-        amount=amount,
-        reason=XPEvent.Reason.LESSON_COMPLETE,
-        source_type="test_out" if by_unit else "placement",
-        source_id=session.unit_id if by_unit else track.pk,  # type: ignore[arg-type]
-        track_id=track.pk,
-        at=now,
-    )
-    outcome.xp = outcome.reward.xp
+    source = {
+        "reason": XPEvent.Reason.LESSON_COMPLETE,
+        "source_type": "test_out" if by_unit else "placement",
+        "source_id": session.unit_id if by_unit else track.pk,
+    }
+    if not XPEvent.objects.filter(user=user, **source).exists():
+        # Paid with the rest of the event (`purse_settle`), once per track or unit.
+        outcome.xp = purse.grant(amount=amount, track_id=track.pk, at=now, **source)
+    outcome.reward = gamification.Outcome(xp=outcome.xp)
     TrackProgress.objects.filter(pk=track_row.pk).update(
         units_completed=F("units_completed") + units_done,
         lessons_completed=F("lessons_completed") + lessons_done,
@@ -224,11 +345,8 @@ def placement_apply(*, session: PracticeSession) -> Placement:
         type(session).objects.filter(pk=session.pk).update(xp_earned=F("xp_earned") + outcome.xp)
         session.xp_earned += outcome.xp
     if track_check_completion(user=user, track=track):
-        outcome.reward.merge(
-            gamification.achievements_check(
-                user=user, criteria={Achievement.Criteria.TRACK_COMPLETED}, track_id=track.pk
-            )
-        )
+        purse.criteria.add(Achievement.Criteria.TRACK_COMPLETED)
+        purse.track_id = track.pk
     outcome.cards_seeded = cards_seed(user=user, units=units, at=now)
     for lesson in last_lessons:
         for opened in unlocks_record(user=user, after=lesson):

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypedDict
 
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import LearnerProfile, User
@@ -26,11 +29,12 @@ from calcuingo.exceptions import ApplicationError
 from curriculum.models import Exercise, Lesson, Status, Track, Unit
 from curriculum.selectors import published_exercises
 from gamification import services as gamification
+from gamification.models import Standing
 
 from .. import selectors
 from ..models import Attempt, ExerciseProgress, PracticeSession
 from . import adaptive
-from .progress import lesson_complete, placement_apply
+from .progress import Placement, lesson_complete, placement_apply
 
 Mode = PracticeSession.Mode
 
@@ -409,8 +413,26 @@ def drill_time_left(session: PracticeSession) -> int | None:
     return max(0, int(seconds) - session.active_seconds())
 
 
-def finish_locked(session: PracticeSession, *, abandoned: bool = False) -> PracticeSession:
-    """Close a session whose row the caller holds locked; complete its lesson if it was one."""
+@dataclass
+class SessionEnd:
+    """What closing a session did (the caller shows it; nothing is read again)."""
+
+    session: PracticeSession
+    reward: gamification.Outcome | None = None
+    unlocked: list[Lesson] = field(default_factory=list)
+    placed: Placement | None = None
+
+
+def finish_locked(
+    session: PracticeSession,
+    *,
+    abandoned: bool = False,
+    purse: gamification.Purse | None = None,
+    also_save: Sequence[str] = (),
+    unit_checked: bool = False,
+) -> SessionEnd:
+    """Close a session whose row (and her standing) the caller holds locked; complete its
+    lesson if it was one. Its rewards join `purse`, written by the caller (`purse_settle`)."""
     now = timezone.now()
     questions_left = session.position < len(session.plan)
     if not abandoned and (
@@ -426,51 +448,132 @@ def finish_locked(session: PracticeSession, *, abandoned: bool = False) -> Pract
         PracticeSession.Status.ABANDONED if abandoned else PracticeSession.Status.COMPLETED
     )
     session.ended_at = now
-    session.save(update_fields=["status", "ended_at", "paused_seconds", "paused_at"])
+    fields = ["status", "ended_at", "paused_seconds", "paused_at", *also_save]
     transaction.on_commit(lambda: analytics_cache.learner_cache_invalidate(session.user_id))
+    end = SessionEnd(session=session)
     if abandoned:
-        return session
-    first_completion, unlocked = False, list[Lesson]()
-    if session.mode == Mode.LESSON and session.lesson_id:
-        first_completion, unlocked = lesson_complete(session=session)
-    placed = None
+        session.save(update_fields=fields)
+        return end
+    purse = purse or gamification.purse_open(user=session.user)
+    first_completion = False
+    lesson = session.lesson
+    if session.mode == Mode.LESSON and lesson is not None:
+        first_completion, end.unlocked = lesson_complete(session=session, unit_checked=unit_checked)
+        fields.append("xp_earned")
     if session.mode == Mode.QUIZ and session.config.get("placement"):
-        placed = placement_apply(session=session)
-        unlocked = placed.unlocked
-    session.unlocked = unlocked  # type: ignore[attr-defined]
-    session.placed = placed  # type: ignore[attr-defined]
+        end.placed = placement_apply(session=session, purse=purse)
+        end.unlocked = end.placed.unlocked
+    # One write of the session: its end, its lesson's XP, and the answer that ended it.
+    session.save(update_fields=list(dict.fromkeys(fields)))
     reward = gamification.session_completed(
         user=session.user,
         session_id=session.pk,
         mode=session.mode,
         accuracy=session.accuracy,
         lesson_id=session.lesson_id,
-        lesson_xp=session.lesson.xp_reward if session.lesson else 0,
+        lesson_xp=lesson.xp_reward if lesson is not None else 0,
         first_completion=first_completion,
         track_id=session.track_id,
         at=now,
+        purse=purse,
     )
-    if placed is not None:
-        reward.merge(placed.reward)
+    if end.placed is not None:
+        reward.xp += end.placed.xp
+    end.reward = reward
+    # Kept on the instance too, for callers that hold only the session.
+    session.unlocked = end.unlocked  # type: ignore[attr-defined]
+    session.placed = end.placed  # type: ignore[attr-defined]
     session.reward = reward  # type: ignore[attr-defined]
     analytics.session_completed(
         user=session.user,
         session_id=session.pk,
         mode=session.mode,
-        xp_bonus=session.reward.xp,  # type: ignore[attr-defined]
-        streak=session.reward.streak,  # type: ignore[attr-defined]
+        xp_bonus=reward.xp,
+        streak=reward.streak,
         lesson_id=session.lesson_id,
         at=now,
     )
-    return session
+    return end
 
 
 @transaction.atomic
 def session_finish(*, session: PracticeSession, abandon: bool = False) -> PracticeSession:
-    session = _lock(session)
+    lock = session_lock(user=session.user, session_id=session.pk)
+    session = lock.session
     if not session.is_open:
         raise ApplicationError("This session is already finished.", code="finished", status=409)
-    return finish_locked(session, abandoned=abandon)
+    purse = gamification.purse_open(user=session.user, standing=lock.standing)
+    end = finish_locked(session, abandoned=abandon, purse=purse)
+    if end.reward is not None:
+        session_part = end.reward
+        settled = gamification.purse_settle(purse)
+        settled.streak, settled.streak_extended = session_part.streak, session_part.streak_extended
+        settled.freezes_used = session_part.freezes_used
+        session.reward = settled  # type: ignore[attr-defined]
+    return session
+
+
+@dataclass
+class SessionLock:
+    """The rows an answer or a session's end locks, read in one statement."""
+
+    session: PracticeSession
+    standing: Standing
+    thresholds: dict[str, int | None]
+    # Her progress on the exercise `progress_for` (None: she has no row for it yet).
+    progress: ExerciseProgress | None = None
+    progress_for: int | None = None
+
+
+PROGRESS_FIELDS = [
+    f.name for f in ExerciseProgress._meta.concrete_fields if f.name not in ("user", "exercise")
+]
+
+
+def session_lock(*, user: User, session_id: int, exercise_id: int | None = None) -> SessionLock:
+    """Lock the learner's session and standing (in this order, in one statement); 404 if the
+    session is not hers.
+
+    The standing's lock serialises everything that changes one learner's practice rows (her
+    answers, whatever the session, and the ends of her sessions), so that each row can be read
+    once and written once: her progress on `exercise_id` comes along in the same statement
+    (one indexed lookup per column), with the next unearned threshold of each criterion an
+    answer can move (`gamification.next_thresholds`).
+    """
+    annotations: dict[str, Any] = gamification.next_thresholds(user_field="user_id")
+    if exercise_id is not None:
+        mine = ExerciseProgress.objects.filter(user_id=OuterRef("user_id"), exercise_id=exercise_id)
+        annotations |= {
+            f"progress_{name}": Subquery(mine.values(name)[:1]) for name in PROGRESS_FIELDS
+        }
+    rows = (
+        PracticeSession.objects.filter(pk=session_id, user=user, user__standing__isnull=False)
+        .select_related("user__standing")
+        .select_for_update(of=("self", "user__standing"))
+        .annotate(**annotations)
+    )
+    session = rows.first()
+    if session is None:
+        if not PracticeSession.objects.filter(pk=session_id, user=user).exists():
+            raise Http404("No such session.")
+        gamification.standing_ensure(user=user)  # her first reward: once
+        session = rows.get()
+    lock = SessionLock(
+        session=session,
+        standing=session.user.standing,
+        thresholds={
+            criteria: getattr(session, f"next_{criteria}")
+            for criteria in gamification.ANSWER_CRITERIA
+        },
+    )
+    lock.progress_for = exercise_id
+    if exercise_id is not None and getattr(session, "progress_id", None) is not None:
+        values = {name: getattr(session, f"progress_{name}") for name in PROGRESS_FIELDS}
+        progress = ExerciseProgress(user_id=session.user_id, exercise_id=exercise_id, **values)
+        progress._state.adding = False
+        progress._state.db = session._state.db
+        lock.progress = progress
+    return lock
 
 
 def session_expire_stale(*, older_than: timedelta = timedelta(days=1)) -> int:
