@@ -761,9 +761,8 @@ def _unevaluated_sum(node: Sum) -> bool:
     terms = _terms(node)
     if any(term.rational == 0 for _, term in terms):
         return True  # x + 0
-    for _, term in node.terms:
-        if isinstance(term, Neg):
-            return True  # x - -y, x + -y
+    if any(isinstance(term, Neg) for _, term in node.terms[1:]):
+        return True  # x - -y, x + -y (a leading minus, -3x + 2, is fine)
     keys = [_monomial_key(term) for _, term in terms]
     return len(keys) != len(set(keys))  # 2x + 3x, x + 2 + 3
 

@@ -161,6 +161,10 @@ def test_an_author_answer_too_large_to_factor_is_reported() -> None:
         ("x^6", "(x^2)^3"),
         ("3/4", "6/8"),
         ("x+5", "x+2+3"),
+        ("e^(2x)", "e^x e^x"),
+        ("x+1", "x - -1"),
+        ("x", "-(-x)"),
+        ("x", "x + 1 - 1"),
     ],
 )
 def test_unsimplified_answers_are_refused(answer: str, response: str) -> None:
@@ -181,6 +185,18 @@ def test_unsimplified_answers_are_refused(answer: str, response: str) -> None:
         ("1/x", "x^-1"),
         ("2sqrt(2)", "2√2"),
         ("e^(2x)", "e^(2x)"),
+        ("2-3x", "-3x + 2"),
+        ("-1/x", "-1/x"),
+        ("-x/2", "-x/2"),
+        ("x/2 + 1/3", "x/2 + 1/3"),
+        ("2/(3x)", "2/(3x)"),
+        ("(x+1)^2", "(x+1)^2"),
+        ("2sin(x)cos(x)", "2sin(x)cos(x)"),
+        ("x - 1/2", "x - 1/2"),
+        ("sqrt(2)/2", "√2/2"),
+        ("x/2", "(1/2)x"),
+        ("2x/(x^2+1)", "2x/(x^2+1)"),
+        ("1.5x", "1.5x"),
     ],
 )
 def test_simplified_answers_are_accepted(answer: str, response: str) -> None:
