@@ -116,8 +116,11 @@ Answer tests: the spec schemas (JSON, the exercise's ``answer`` column) per kind
       power of one irreducible polynomial; ``1/(x-1) - 1/x`` is, ``1/(x^2-x)`` gets "This is
       correct but not written as partial fractions."
 
-    An answer too large to analyse (degree above 60, or too many possible terms) gets "Your
-    answer is too complicated to check. Try simplifying it." with the form's reason.
+    Forms are decided in milliseconds, so a few answers are too large to analyse (a
+    partial-fraction denominator of degree above 8, a polynomial of degree above 60 that
+    would have to be expanded): they get "Your answer is too complicated to check. Try
+    simplifying it." with the form's reason. Huge powers are fine (``(x-1)^6000/6000`` is
+    simplified; ``(1-x)^6000`` is factored).
     ``validate_spec`` reports on ``forms`` an unknown name, forms on a non-expression kind,
     and an ``answer`` that is not itself in its forms ("The answer itself is not factored:
     write it that way.") — it is what learners are shown once they are done.

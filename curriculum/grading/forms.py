@@ -25,7 +25,8 @@ Documented choices:
   `(2x)^2`), no two terms with the same monomial (`x + x`). Denominators are not inspected.
 - "lowest_terms": in every fraction (a product with divisors) numerator and denominator have
   no common factor: no common integer (`6/8`, `(2x+2)/4`), no common polynomial factor
-  (`(x^2-1)/(x-1)`), no factor written on both sides. Fractions with decimals are not judged.
+  (`(x^2-1)/(x-1)`), no factor written on both sides. Fractions with decimals are not judged;
+  above degree 60 only numbers and factors written on both sides are (`(x-1)^6001/(x-1)`).
 - "simplified": lowest terms, and no unevaluated operation: no arithmetic between numbers
   (`2+3`, `2*3`, `4/2 x`, `2^3`, `--2`), no `1*x`, `x/1`, `0*x`, `x+0`, `x^1`, `x^0`, `1^x`,
   `(x^2)^3`, no like terms or like factors (`2x+3x`, `x*x`, `x*x^2`, `x/x`), no function of a
