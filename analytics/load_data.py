@@ -48,12 +48,12 @@ from curriculum.models import Exercise, Status
 from gamification.levels import level_for
 from gamification.models import Standing, StreakDay, XPEvent
 from practice.models import (
+    ACTIVE_MS_PER_ANSWER_MAX,
     Attempt,
     ExerciseProgress,
     FluencyLevel,
     PracticeSession,
     TrackProgress,
-    answer_active_ms,
 )
 from practice.services.answers import answer_xp
 
@@ -127,6 +127,7 @@ class Item:
     kind: str
     difficulty: int
     right: str
+    xp: int  # for a right answer, as the answer path pays it
 
 
 class TableWriter:
@@ -225,6 +226,7 @@ def exercise_pool() -> list[Item]:
             kind=exercise.kind,
             difficulty=exercise.difficulty,
             right=correct_response(exercise, None),
+            xp=answer_xp(correct=True, score=1.0, difficulty=exercise.difficulty, hints_used=0),
         )
         for exercise in facts.order_by("pk")
     ]
@@ -278,6 +280,10 @@ def load_generate(
     zone_names = ZONES[:zones]
     # Zones are not equally populated either: the first ones hold most learners.
     zone_weights = [1 / (rank + 1) for rank in range(zones)]
+    # Response times: a log-normal draw (median about 2.4 s), under a minute, so every answer's
+    # active time is its response time (`practice.models.answer_active_ms`).
+    longest = min(60_000, ACTIVE_MS_PER_ANSWER_MAX)
+    times = [int(min(longest, rng.lognormvariate(7.8, 0.6))) for _ in range(4096)]
     counts = activity(rng, learners=learners, attempts=attempts, cap=MAX_ANSWERS_PER_DAY * days)
     writers: dict[type[models.Model], TableWriter] = {
         model: TableWriter(model)
@@ -315,6 +321,7 @@ def load_generate(
             days=days,
             answers=counts[index],
             items=by_track[rng.choice(track_ids)],
+            times=times,
         )
         learner.write(writers, ids, password)
         report.attempts += counts[index]
@@ -378,8 +385,10 @@ class _Learner:
         days: int,
         answers: int,
         items: list[Item],
+        times: list[int],
     ) -> None:
         self.rng = rng
+        self.times = times
         self.user_id = user_id
         self.zone = zone
         self.tz = ZoneInfo(zone)
@@ -432,12 +441,15 @@ class _Learner:
         for number, size in enumerate(sizes):
             per_day[self.days[number % len(self.days)]].append(size)
 
-        progress: dict[int, dict[str, Any]] = {}
+        progress: dict[int, list[Any]] = {}
         tracks: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # attempts, correct, xp
         summaries: dict[date, dict[str, int]] = {}
         xp_total = correct_total = 0
         last_at: datetime | None = None
         mode_names = [mode for mode, _ in MODES]
+        items, item_count = self.items, len(self.items)
+        random_, getrandbits, times = rng.random, rng.getrandbits, self.times
+        add_attempt, add_xp = writers[Attempt].add, writers[XPEvent].add
         mode_weights = [weight for _, weight in MODES]
         for offset in sorted(per_day):
             day = self.joined + timedelta(days=offset)
@@ -445,37 +457,28 @@ class _Learner:
             # its late answers on the next date.
             next_midnight = self._instant(day + timedelta(days=1), 0)
             at = self._instant(day, rng.randint(15 * 60, 19 * 60))
+            summary = _summary(summaries, day)
             for size in per_day[offset]:
                 session_id = ids.take(PracticeSession)
                 mode = rng.choices(mode_names, weights=mode_weights)[0]
                 mode_column = MODE_COLUMNS.get(mode, "lesson_ms")
                 started_at = at
-                answered = right = total_ms = active_ms = session_xp = 0
+                answered = right = total_ms = session_xp = 0
                 track_id = self.items[0].track_id
                 for plan_index in range(size):
-                    item = self.items[rng.randrange(len(self.items))]
-                    is_correct = rng.random() < RIGHT_SHARE
-                    response_ms = int(min(60_000, rng.lognormvariate(7.8, 0.6)))
+                    item = items[int(random_() * item_count)]
+                    is_correct = random_() < RIGHT_SHARE
+                    response_ms = times[getrandbits(12)]  # ≤ 60 s: all of it is active time
                     at += timedelta(milliseconds=response_ms + 700)
                     state = progress.get(item.id)
                     if state is None:
-                        state = progress[item.id] = {
-                            "attempts": 0,
-                            "correct": 0,
-                            "streak": 0,
-                            "best_streak": 0,
-                            "ms_sum": 0,
-                            "best_ms": response_ms,
-                            "recent": [],
-                        }
-                    state["attempts"] += 1
-                    score = 1.0 if is_correct else 0.0
-                    xp = answer_xp(
-                        correct=is_correct, score=score, difficulty=item.difficulty, hints_used=0
-                    )
+                        # attempts, correct, streak, best streak, ms sum, best ms, outcomes
+                        state = progress[item.id] = [0, 0, 0, 0, 0, response_ms, []]
+                    state[0] += 1
+                    xp = item.xp if is_correct else 0
                     response = item.right if is_correct else "0"
                     attempt_id = ids.take(Attempt)
-                    writers[Attempt].add(
+                    add_attempt(
                         id=attempt_id,
                         user_id=uid,
                         session_id=session_id,
@@ -484,15 +487,15 @@ class _Learner:
                         response=response,
                         interpreted_as=response,
                         is_correct=is_correct,
-                        score=score,
+                        score=1.0 if is_correct else 0.0,
                         response_ms=response_ms,
-                        attempt_number=state["attempts"],
+                        attempt_number=state[0],
                         xp=xp,
                         idempotency_key=None,
                         created_at=at,
                     )
-                    if xp:
-                        writers[XPEvent].add(
+                    if is_correct:
+                        add_xp(
                             id=ids.take(XPEvent),
                             user_id=uid,
                             amount=xp,
@@ -502,38 +505,33 @@ class _Learner:
                             track_id=item.track_id,
                             created_at=at,
                         )
-                    if is_correct:
-                        state["correct"] += 1
-                        state["streak"] += 1
-                        state["best_streak"] = max(state["best_streak"], state["streak"])
+                        state[1] += 1
+                        state[2] += 1
+                        if state[2] > state[3]:
+                            state[3] = state[2]
+                        right += 1
                     else:
-                        state["streak"] = 0
-                    state["ms_sum"] += response_ms
-                    state["best_ms"] = min(state["best_ms"], response_ms)
-                    state["last_ms"] = response_ms
-                    state["last_at"] = at
-                    state["recent"] = [
-                        *state["recent"][-4:],
-                        {"correct": is_correct, "ms": response_ms},
-                    ]
+                        state[2] = 0
+                    state[4] += response_ms
+                    if response_ms < state[5]:
+                        state[5] = response_ms
+                    state[6].append((is_correct, response_ms, at))
                     track_id = item.track_id
-                    counters = tracks[item.track_id]
+                    counters = tracks[track_id]
                     counters[0] += 1
-                    counters[1] += int(is_correct)
+                    counters[1] += is_correct
                     counters[2] += xp
-                    active = answer_active_ms(response_ms)
                     answered += 1
-                    right += int(is_correct)
                     total_ms += response_ms
-                    active_ms += active
                     session_xp += xp
-                    summary = _summary(summaries, day if at < next_midnight else day + timedelta(1))
+                    if at >= next_midnight:
+                        summary = _summary(summaries, day + timedelta(days=1))
                     summary["questions"] += 1
-                    summary["correct"] += int(is_correct)
-                    summary["practised_ms"] += active
-                    summary[mode_column] += active
+                    summary["correct"] += is_correct
+                    summary["practised_ms"] += response_ms
+                    summary[mode_column] += response_ms
                     if item.kind == Exercise.Kind.FACT:
-                        summary["new_facts" if state["attempts"] == 1 else "facts_reviewed"] += 1
+                        summary["new_facts" if state[0] == 1 else "facts_reviewed"] += 1
                     summary["xp"] += xp
                 ended_at = at + timedelta(seconds=2)
                 writers[PracticeSession].add(
@@ -550,7 +548,7 @@ class _Learner:
                     answered=answered,
                     correct=right,
                     total_response_ms=total_ms,
-                    active_ms=active_ms,
+                    active_ms=total_ms,
                     xp_earned=session_xp,
                 )
                 ended_on = day if ended_at < next_midnight else day + timedelta(days=1)
@@ -579,24 +577,26 @@ class _Learner:
             )
             writers[StreakDay].add(id=ids.take(StreakDay), user_id=uid, date=day)
         for exercise_id, state in progress.items():
-            accuracy = state["correct"] / state["attempts"]
+            attempts, correct, streak, best_streak, ms_sum, best_ms, outcomes = state
+            accuracy = correct / attempts
+            seen_at = outcomes[-1][2]
             writers[ExerciseProgress].add(
                 id=ids.take(ExerciseProgress),
                 user_id=uid,
                 exercise_id=exercise_id,
-                attempts=state["attempts"],
-                correct=state["correct"],
-                current_streak=state["streak"],
-                best_streak=state["best_streak"],
-                average_response_ms=state["ms_sum"] // state["attempts"],
-                best_response_ms=state["best_ms"],
-                last_response_ms=state["last_ms"],
-                recent=state["recent"],
-                mastery=round(accuracy * min(1.0, state["attempts"] / 10), 4),
+                attempts=attempts,
+                correct=correct,
+                current_streak=streak,
+                best_streak=best_streak,
+                average_response_ms=ms_sum // attempts,
+                best_response_ms=best_ms,
+                last_response_ms=outcomes[-1][1],
+                recent=[{"correct": ok, "ms": ms} for ok, ms, _ in outcomes[-5:]],
+                mastery=round(accuracy * min(1.0, attempts / 10), 4),
                 fluency_level=FluencyLevel.ACCURACY if accuracy >= 0.8 else FluencyLevel.LEARNING,
                 card={},
-                due_at=state["last_at"] + timedelta(days=1),
-                last_attempt_at=state["last_at"],
+                due_at=seen_at + timedelta(days=1),
+                last_attempt_at=seen_at,
             )
         for track_id, (track_attempts, track_correct, track_xp) in tracks.items():
             writers[TrackProgress].add(
