@@ -16,6 +16,7 @@ deterministic.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -51,20 +52,38 @@ def _percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
+class _GarbageCollectionClock:
+    """CPU seconds spent in Python's garbage collector (pauses the grader does not cause)."""
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.thread_time()
+        else:
+            self.total += time.thread_time() - self._started
+
+
+GC_CLOCK = _GarbageCollectionClock()
+
+
 def _grade_once(case: Case, seed: str) -> tuple[float, float, bool]:
     """Wall and CPU milliseconds for one grading, and whether its verdict agrees with the corpus.
 
-    Wall time is what a learner waits; CPU time is the same work without the machine's other
-    load, which is the fairer number to compare between runs on a busy machine.
+    Wall time is what a learner waits; CPU time is the grader's own work (this thread, garbage
+    collection excluded), the fairer number to compare between runs on a busy machine.
     """
-    started, started_cpu = time.perf_counter(), time.thread_time()
+    started, started_cpu, collecting = time.perf_counter(), time.thread_time(), GC_CLOCK.total
     try:
         verdict = grade(case.kind, case.spec, case.response, seed=seed)
         agrees = verdict.correct is case.correct
     except Exception:  # noqa: BLE001 - a raising grader is a disagreement, not a crashed bench
         agrees = False
     wall = (time.perf_counter() - started) * 1000
-    return wall, (time.thread_time() - started_cpu) * 1000, agrees
+    cpu = time.thread_time() - started_cpu - (GC_CLOCK.total - collecting)
+    return wall, cpu * 1000, agrees
 
 
 def _measure(cases: Sequence[Case], repeat: int) -> dict[str, Any]:
@@ -109,10 +128,14 @@ def run(repeat: int = DEFAULT_REPEAT) -> dict[str, Any]:
     """Time grading over the corpus: typical and hostile cases apart, `repeat` rounds each."""
     if repeat < 1:
         raise ValueError("repeat must be at least 1")
-    for case in [*TYPICAL, *HOSTILE]:  # warm up: mpmath contexts, imports, first-use caches
-        _grade_once(case, "bench:warm-up")
-    typical = _measure(TYPICAL, repeat)
-    hostile = _measure(HOSTILE, repeat)
+    gc.callbacks.append(GC_CLOCK)
+    try:
+        for case in [*TYPICAL, *HOSTILE]:  # warm up: mpmath contexts, imports, first-use caches
+            _grade_once(case, "bench:warm-up")
+        typical = _measure(TYPICAL, repeat)
+        hostile = _measure(HOSTILE, repeat)
+    finally:
+        gc.callbacks.remove(GC_CLOCK)
     return {
         "repeat": repeat,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
