@@ -204,3 +204,63 @@ def test_a_level_up_with_an_achievement(
     assert reward["xp"] == response.json()["xp"] + 15
     assert Standing.objects.get(user=learner).level == 2
     assert xp_verify() == []
+
+
+# --- A question whose spec is broken is skipped, never a 500 ---------------------------------
+
+
+def test_a_broken_spec_is_skipped_with_a_message_and_nothing_recorded(
+    ada: APIClient, learner: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    from curriculum.models import Exercise
+    from practice.models import Attempt
+    from practice.services.answers import SKIPPED_MESSAGE
+
+    lesson = numeric_lesson(exercises=2)
+    session_id = _start(ada, lesson)
+    broken = lesson.exercises.order_by("order").first()
+    assert broken is not None
+    Exercise.objects.filter(pk=broken.pk).update(answer={"value": "abc"})  # past the admin
+    body = {"exercise": broken.pk, "response": "2", "response_ms": 1500}
+
+    response = ada.post(f"/api/v1/sessions/{session_id}/answers", body)
+
+    assert response.status_code == 200
+    reply = response.json()
+    assert reply["skipped"] is True
+    assert reply["message"] == SKIPPED_MESSAGE
+    assert reply["attempt"] is None
+    assert reply["xp"] == 0
+    assert reply["session"]["position"] == 1, "on to the next question"
+    assert reply["session"]["current"]["id"] != broken.pk
+    assert not Attempt.objects.filter(user=learner).exists()
+    assert not XPEvent.objects.filter(user=learner).exists()
+    assert any(
+        record.levelname == "ERROR" and str(broken.pk) in record.getMessage()
+        for record in caplog.records
+    )
+    # The next question is answered as usual.
+    assert _answer(ada, session_id)["correct"] is True
+
+
+def test_the_site_player_says_a_broken_question_is_skipped_and_shows_the_next(
+    learner: User,
+) -> None:
+    from curriculum.models import Exercise
+    from practice.models import Attempt
+    from practice.services import session_start
+
+    from .test_site_player import Player, text_of
+
+    lesson = numeric_lesson(exercises=2)
+    player = Player(learner, session_start(user=learner, mode="lesson", lesson=lesson))
+    player.open()
+    broken = lesson.exercises.order_by("order").first()
+    assert broken is not None
+    Exercise.objects.filter(pk=broken.pk).update(answer={})  # past the admin
+
+    page = text_of(player.answer("2"))
+
+    assert "This question is being fixed — it won't count. On to the next one." in page
+    assert "Question 2 of 2" in page
+    assert not Attempt.objects.filter(user=learner).exists()
