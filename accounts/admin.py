@@ -8,8 +8,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from . import data_rights, signals
-from .models import LearnerProfile, ParentInvite, ParentLink, User
+from . import data_rights
+from .audit import audit_record, client_ip
+from .models import AuditEvent, LearnerProfile, ParentInvite, ParentLink, User
 
 
 class LearnerProfileInline(admin.StackedInline[LearnerProfile, User]):
@@ -51,13 +52,12 @@ class UserAdmin(BaseUserAdmin[User]):
         super().save_model(request, obj, form, change)
         if change and "role" in form.changed_data:
             # In the admin's transaction: the audit row commits with the change.
-            signals.role_changed.send(
-                sender=User,
-                user=obj,
-                old_role=form.initial.get("role", ""),
-                new_role=obj.role,
-                by=request.user,
-                request=request,
+            audit_record(
+                action=AuditEvent.Action.ROLE_CHANGED,
+                actor=request.user,  # type: ignore[arg-type]
+                subject=obj,
+                ip_address=client_ip(request),
+                details={"from": form.initial.get("role", ""), "to": obj.role},
             )
 
     def get_deleted_objects(
@@ -104,3 +104,41 @@ class ParentInviteAdmin(admin.ModelAdmin[ParentInvite]):
     list_select_related = ("learner", "redeemed_by")
     raw_id_fields = ("learner", "redeemed_by")
     readonly_fields = ("code", "created_at", "redeemed_at", "redeemed_by")
+
+
+def _is_staff_role(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(
+        user.is_active
+        and user.is_staff
+        and (user.is_superuser or getattr(user, "role", None) == User.Role.STAFF)
+    )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+    """The trail is append-only: staff read it, nobody edits it; no COUNT(*) of a big table."""
+
+    show_full_result_count = False
+    list_display = ("created_at", "action", "actor_label", "subject", "ip_address")
+    list_filter = ("action",)
+    date_hierarchy = "created_at"
+    search_fields = ("actor_label", "subject__username", "ip_address")
+    list_select_related = ("subject",)
+    raw_id_fields = ("actor", "subject")
+    ordering = ("-created_at",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_staff_role(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_staff_role(request)

@@ -49,3 +49,6 @@ class AccountsConfig(AppConfig):
         post_migrate.connect(
             _grant_author_permissions, sender=self, dispatch_uid="accounts.author_permissions"
         )
+        from .audit import connect_receivers
+
+        connect_receivers()

@@ -29,7 +29,8 @@ from django.utils import timezone
 from calcuingo.exceptions import ApplicationError
 
 from . import signals
-from .models import User
+from .audit import audit_forget, audit_record
+from .models import AuditEvent, User
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +122,9 @@ def data_export(*, learner: User, by: User, ip_address: str | None = None) -> Ar
 
     The export is recorded first, so the archive's audit trail includes this very export.
     """
-    signals.data_exported.send(sender=User, learner=learner, by=by, ip_address=ip_address)
+    audit_record(
+        action=AuditEvent.Action.DATA_EXPORTED, actor=by, subject=learner, ip_address=ip_address
+    )
     return archive_build(learner=learner)
 
 
@@ -179,6 +182,14 @@ def account_delete(*, learner: User, by: User, ip_address: str | None = None) ->
     if learner.pk == placeholder.pk:
         raise ApplicationError("This account cannot be deleted.", status=403, code="protected")
     _scrub_admin_log(learner)
+    audit_forget(learner)
+    audit_record(
+        action=AuditEvent.Action.ACCOUNT_DELETED,
+        actor=None if by.pk == learner.pk else by,
+        actor_label=DELETED_LABEL if by.pk == learner.pk else by.username,
+        ip_address=ip_address,
+        details={"role": learner.role, "by": "self" if by.pk == learner.pk else by.role},
+    )
     signals.account_deleted.send(
         sender=User,
         user=learner,

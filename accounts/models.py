@@ -156,3 +156,35 @@ class ParentInvite(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.redeemed_at is None and self.expires_at > timezone.now()
+
+
+class AuditEvent(models.Model):
+    """A security-relevant action, for staff. Written by the action, in its own transaction."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", "Login"
+        LOGIN_FAILED = "login_failed", "Failed login"
+        LOGOUT = "logout", "Logout"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        DATA_EXPORTED = "data_exported", "Data exported"
+        ACCOUNT_DELETED = "account_deleted", "Account deleted"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        PARENT_LINKED = "parent_linked", "Parent linked"
+        PARENT_UNLINKED = "parent_unlinked", "Parent unlinked"
+
+    action = models.CharField(max_length=24, choices=Action.choices, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who, in words that survive the deletion of the account (never a password or a token).
+    actor_label = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    details = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_label or self.actor_id} at {self.created_at}"

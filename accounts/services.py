@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from calcuingo.exceptions import ApplicationError
 
-from . import signals
+from .audit import audit_record
 from .models import (
     USERNAME_TAKEN,
     USERNAME_TAKEN_CODE,
+    AuditEvent,
     LearnerProfile,
     ParentInvite,
     ParentLink,
@@ -193,7 +194,7 @@ def parent_invite_redeem(*, parent: User, code: str) -> ParentLink:
     invite.redeemed_by = parent
     invite.save(update_fields=["redeemed_at", "redeemed_by"])
     if created:
-        signals.parent_linked.send(sender=ParentLink, link=link, by=parent)
+        audit_record(action=AuditEvent.Action.PARENT_LINKED, actor=parent, subject=link.learner)
     return link
 
 
@@ -204,4 +205,11 @@ def parent_link_delete(*, link: ParentLink, by: User) -> None:
         raise ApplicationError("This link is not yours.", status=404, code="not_found")
     parent, learner = link.parent, link.learner
     link.delete()
-    signals.parent_unlinked.send(sender=ParentLink, parent=parent, learner=learner, by=by)
+    # Either side may unlink: the actor is who did, the subject the other side.
+    by_parent = by.pk == parent.pk
+    audit_record(
+        action=AuditEvent.Action.PARENT_UNLINKED,
+        actor=by,
+        subject=learner if by_parent else parent,
+        details={"by": "parent" if by_parent else "learner"},
+    )

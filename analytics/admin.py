@@ -15,12 +15,11 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
-from accounts.models import User
 from curriculum.admin import ExerciseAdmin
 from curriculum.models import Exercise
 
 from .admin_mixins import STATS_COLUMNS, ExerciseStatsAdminMixin, ItemAnalysisFilter
-from .models import AuditEvent, DailySummary, ExerciseStats, LearningEvent, UserStatistics
+from .models import DailySummary, ExerciseStats, LearningEvent, UserStatistics
 from .tasks import item_analysis_refresh_if_stale
 
 
@@ -110,32 +109,6 @@ class LearningEventAdmin(ReadOnlyAdmin):
     list_select_related = ("user",)
     raw_id_fields = ("user",)
     ordering = ("-occurred_at",)
-
-
-def _is_staff_role(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(
-        user.is_active
-        and user.is_staff
-        and (user.is_superuser or getattr(user, "role", None) == User.Role.STAFF)
-    )
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "action", "actor_label", "subject", "ip_address")
-    list_filter = ("action",)
-    date_hierarchy = "created_at"
-    search_fields = ("actor_label", "subject__username", "ip_address")
-    list_select_related = ("subject",)
-    raw_id_fields = ("actor", "subject")
-    ordering = ("-created_at",)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_staff_role(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_staff_role(request)
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import LearnerProfile, User
 from calcuingo.db import counters_add
 
-from .models import AuditEvent, DailySummary, LearningEvent
+from .models import DailySummary, LearningEvent
 
 MODE_COLUMNS = {
     "lesson": "lesson_ms",
@@ -236,23 +236,4 @@ def event_record(
 ) -> LearningEvent:
     return LearningEvent.objects.create(
         type=type, user=user, occurred_at=timezone.now(), payload=payload, device=device or {}
-    )
-
-
-def audit_record(
-    *,
-    action: str,
-    actor: User | None,
-    subject: User | None = None,
-    ip_address: str | None = None,
-    details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """A security-relevant action, written in the caller's transaction."""
-    return AuditEvent.objects.create(
-        action=action,
-        actor=actor,
-        subject=subject,
-        actor_label=actor.username if actor is not None else "",
-        ip_address=ip_address,
-        details=details or {},
     )

@@ -14,8 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from accounts.models import User
-from analytics.models import AuditEvent
+from accounts.models import AuditEvent, User
 from curriculum.models import Exercise
 from practice.models import Attempt, ExerciseProgress, PracticeSession
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory

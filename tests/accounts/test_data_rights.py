@@ -22,8 +22,8 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.data_rights import ANONYMISED_USERNAME
-from accounts.models import ParentLink, User
-from analytics.models import AuditEvent, ExerciseStats, LearningEvent
+from accounts.models import AuditEvent, ParentLink, User
+from analytics.models import ExerciseStats, LearningEvent
 from analytics.statistics import exercise_stats_compute, statistics_refresh
 from curriculum.models import Lesson
 from gamification.models import (
@@ -65,7 +65,7 @@ EXPECTED_ROWS = [
     "analytics.dailysummary",
     "analytics.userstatistics",
     "analytics.learningevent",
-    "analytics.auditevent",
+    "accounts.auditevent",
     "knox.authtoken",
     "account.emailaddress",
     "socialaccount.socialaccount",

@@ -15,9 +15,9 @@ from django.contrib.admin.sites import AdminSite
 from django.core.management import call_command
 from django.test import Client, RequestFactory
 
-from accounts.models import User
+from accounts.models import AuditEvent, User
 from analytics.admin_mixins import STATS_COLUMNS, ExerciseStatsAdminMixin, ItemAnalysisFilter
-from analytics.models import AuditEvent, DailySummary, ExerciseStats, UserStatistics
+from analytics.models import DailySummary, ExerciseStats, UserStatistics
 from analytics.statistics import exercise_stats_compute, statistics_refresh, upper_lower_index
 from curriculum.models import Exercise, Lesson, Track
 from practice.models import Attempt, ExerciseProgress, FluencyLevel, PracticeSession
@@ -277,11 +277,11 @@ def test_the_audit_trail_is_shown_to_staff_and_not_to_authors(client: Client, au
     AuditEvent.objects.create(action=AuditEvent.Action.LOGIN, actor=author, actor_label="euler")
 
     client.force_login(author)
-    assert client.get("/admin/analytics/auditevent/").status_code == 403
+    assert client.get("/admin/accounts/auditevent/").status_code == 403
     assert b"auditevent" not in client.get("/admin/").content
 
     client.force_login(staff)
-    listing = client.get("/admin/analytics/auditevent/")
+    listing = client.get("/admin/accounts/auditevent/")
     assert listing.status_code == 200
     assert b"euler" in listing.content
-    assert client.get("/admin/analytics/auditevent/add/").status_code == 403
+    assert client.get("/admin/accounts/auditevent/add/").status_code == 403

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import User
-from analytics.models import AuditEvent
+from accounts.models import AuditEvent, User
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

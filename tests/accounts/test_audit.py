@@ -15,9 +15,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
-from accounts.models import LearnerProfile, ParentLink, User
-from analytics import audit
-from analytics.models import AuditEvent
+from accounts.models import AuditEvent, LearnerProfile, ParentLink, User
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.practice.builders import link_parent
 
@@ -187,7 +185,7 @@ def test_the_audit_row_is_written_in_the_transaction_of_the_action(
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("the audit table is unavailable")
 
-    monkeypatch.setattr(audit, "audit_record", broken)
+    monkeypatch.setattr(account_services, "audit_record", broken)
     with pytest.raises(RuntimeError):
         account_services.parent_invite_redeem(parent=parent, code=invite.code)
 
