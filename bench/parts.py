@@ -43,6 +43,15 @@ def timed(
     return times
 
 
+def guarded(name: str, call: Callable[[], Any]) -> Any:
+    """The call's result, or {"error": …} when it failed: one broken part never ends the run."""
+    try:
+        return call()
+    except Exception as exc:  # noqa: BLE001 - reported in the results, the run goes on
+        say(f"   {name} FAILED: {exc.__class__.__name__}: {exc}")
+        return {"error": f"{exc.__class__.__name__}: {exc}"}
+
+
 def p50(values: list[float]) -> float:
     return round(statistics.median(values), 3) if values else float("nan")
 
@@ -69,7 +78,7 @@ def run_all(
         )
         say("1-2. answers vs floor: SKIPPED (no PostgreSQL)")
         grow(results, scale)
-        results["rollup"] = rollup()
+        results["rollup"] = guarded("rollup", rollup)
         return
     with Server(dict(os.environ)) as server:
         say(
@@ -93,7 +102,7 @@ def run_all(
         ),
         "ratio_to_floor_large_over_empty": round(large["ratio"] / empty["ratio"], 3),
     }
-    results["rollup"] = rollup()
+    results["rollup"] = guarded("rollup", rollup)
 
 
 def _brief(run: dict[str, Any]) -> dict[str, Any]:
@@ -141,17 +150,22 @@ def grow(results: dict[str, Any], scale: dict[str, Any]) -> None:
                 "attempts": report.attempts,
                 "rows": report.rows,
                 "seconds": round(report.seconds, 1),
+                "generator_cpu_seconds": round(report.cpu_seconds, 1),
                 "attempts_per_second": round(report.attempts_per_second),
                 "rows_per_second": round(report.rows_per_second),
             }
         )
         say(
             f"   … {report.rows:,} rows in {report.seconds:.1f} s "
-            f"({report.attempts_per_second:,.0f} attempts/s, {report.rows_per_second:,.0f} rows/s)"
+            f"({report.attempts_per_second:,.0f} attempts/s, {report.rows_per_second:,.0f} rows/s; "
+            f"the generator used {report.cpu_seconds:.1f} s of CPU)"
         )
-        board = leaderboard(step)
+        board = guarded("leaderboard", lambda step=step: leaderboard(step))
+        board.setdefault("learners", step)
         boards.append(board)
-        if "redis_p50_ms" in board:
+        if "error" in board:
+            pass
+        elif "redis_p50_ms" in board:
             say(
                 f"3. leaderboard at {step:,} learners: Redis p50 {board['redis_p50_ms']} ms, "
                 f"SQL fallback p50 {board['sql_p50_ms']} ms: Redis {board['redis_speedup']} × "
@@ -184,7 +198,11 @@ def leaderboard(learners: int) -> dict[str, Any]:
 
     if leaderboards._redis() is not None:
         tick = time.perf_counter()
-        leaderboards.rebuild()
+        try:
+            leaderboards.rebuild()
+        except Exception as exc:  # noqa: BLE001 - a finding (issue 13), not the bench's failure
+            result["rebuild_error"] = f"{exc.__class__.__name__}: {exc}"
+            say(f"   leaderboard rebuild FAILED: {result['rebuild_error']}")
         result["rebuild_s"] = round(time.perf_counter() - tick, 2)
         board = read()
         result["redis_source"] = board.source
@@ -316,7 +334,9 @@ def statements() -> list[dict[str, Any]]:
     from bench.statements import measure
 
     say("5. statements per request (in-process, test client)")
-    rows = measure()
+    rows = guarded("statements", measure)
+    if isinstance(rows, dict):
+        return [{"method": "-", "path": "-", "what": rows["error"], "statements": 0, "status": 0}]
     for row in rows:
         where = f"{row['method']} {row['path']}"
         say(f"   {row['statements']!s:>5}  {row['status']}  {where}  {row['what']}")
@@ -334,7 +354,9 @@ def grading() -> dict[str, Any]:
         return {"skipped": str(exc)}
     say("grading benchmark (bench/grading.py)")
     tick = time.perf_counter()
-    results: dict[str, Any] = grading_bench.run()
+    results: dict[str, Any] = guarded("grading", grading_bench.run)
+    if "error" in results:
+        return {"skipped": results["error"]}
     markdown = ""
     if hasattr(grading_bench, "markdown"):
         markdown = grading_bench.markdown(results)

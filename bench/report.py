@@ -99,6 +99,7 @@ def markdown(results: dict[str, Any]) -> str:
                         f"{g['attempts']:,}",
                         f"{g['rows']:,}",
                         g["seconds"],
+                        g.get("generator_cpu_seconds", "–"),
                         f"{g['attempts_per_second']:,}",
                         f"{g['rows_per_second']:,}",
                     ]
@@ -122,11 +123,12 @@ def markdown(results: dict[str, Any]) -> str:
                     "same top XP",
                     "same top order",
                     "same rank",
+                    "errors",
                 ],
                 [
                     [
                         f"{b['learners']:,}",
-                        f"{b['ranked_learners']:,}",
+                        f"{b.get('ranked_learners', 0):,}",
                         b.get("redis_p50_ms", "–"),
                         b.get("sql_p50_ms", "–"),
                         b.get("redis_speedup", "–"),
@@ -134,6 +136,7 @@ def markdown(results: dict[str, Any]) -> str:
                         b.get("same_top_xp", "–"),
                         b.get("same_top_order", "–"),
                         b.get("same_rank", "–"),
+                        b.get("rebuild_error") or b.get("error") or "",
                     ]
                     for b in boards
                 ],
@@ -142,7 +145,9 @@ def markdown(results: dict[str, Any]) -> str:
         out.append("\nGoal: Redis ≥ 100 × the SQL fallback, and flat as learners grow.\n")
 
     rollup = results.get("rollup")
-    if rollup:
+    if rollup and "error" in rollup:
+        out.append(f"\n## 4. Nightly rollup\n\nFailed: {rollup['error']}\n")
+    elif rollup:
         out.append(f"\n## 4. Nightly rollup of one day ({rollup['day']}, every zone)\n\n")
         out.append(
             _table(
@@ -266,7 +271,7 @@ def summary(results: dict[str, Any]) -> str:
             f"{board.get('redis_p50_ms', '–')} ms; goal ≥ 100)"
         )
     rollup = results.get("rollup")
-    if rollup:
+    if rollup and "error" not in rollup:
         lines.append(
             f"4. rollup / exact aggregate: {rollup['rollup_over_floor']} (goal ≤ 2); "
             f"per-learner ORM loop / aggregate: {rollup['orm_loop_over_floor']}"

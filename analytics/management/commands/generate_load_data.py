@@ -46,6 +46,7 @@ class Command(BaseCommand):
                 f"{report.learners} learners, {report.attempts} attempts, "
                 f"{report.xp_events} XP events, {report.rows} rows in {report.seconds:.1f} s "
                 f"({report.attempts_per_second:,.0f} attempts/s, "
-                f"{report.rows_per_second:,.0f} rows/s)."
+                f"{report.rows_per_second:,.0f} rows/s; this process used "
+                f"{report.cpu_seconds:.1f} s of CPU)."
             )
         )
