@@ -32,7 +32,7 @@ def markdown(results: dict[str, Any]) -> str:
     env = results["environment"]
     machine = results["machine"]
     out = [
-        "# Calcuingo bench results\n",
+        "# Calcuingo bench results\n\n",
         f"Run {results['when']} at scale `{results['scale']['name']}` on {machine['cpus']} CPUs "
         f"({machine['platform']}, Python {machine['python']}): {env['database']}"
         f"{' + Redis' if env['redis'] else ' (no Redis)'}, {results.get('total_seconds')} s "
@@ -90,6 +90,7 @@ def markdown(results: dict[str, Any]) -> str:
                     "attempts",
                     "rows (all tables)",
                     "seconds",
+                    "generator CPU s",
                     "attempts/s",
                     "rows/s",
                 ],
@@ -185,13 +186,20 @@ def markdown(results: dict[str, Any]) -> str:
     statements = results.get("statements")
     if statements:
         out.append(
-            "\n## 5. SQL statements per request (a new learner; warm cache, cold in the note)\n\n"
+            "\n## 5. SQL statements per request (a new learner; GETs warm and with an empty "
+            "cache)\n\n"
         )
         out.append(
             _table(
-                ["request", "what", "statements", "status"],
+                ["request", "what", "statements", "with an empty cache", "status"],
                 [
-                    [f"`{s['method']} {s['path']}`", s["what"], s["statements"], s["status"]]
+                    [
+                        f"`{s['method']} {s['path']}`",
+                        s["what"],
+                        s["statements"],
+                        s.get("cold", ""),
+                        s["status"],
+                    ]
                     for s in statements
                     if not s["what"].startswith("skipped")
                 ],

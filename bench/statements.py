@@ -103,16 +103,19 @@ def measure() -> list[dict[str, Any]]:
     track = Track.objects.get(slug="addition-subtraction-facts")
     rows: list[dict[str, Any]] = []
 
-    def record(method: str, path: str, what: str, statements: int, status: int) -> None:
-        rows.append(
-            {
-                "method": method,
-                "path": path,
-                "what": what,
-                "statements": statements,
-                "status": status,
-            }
-        )
+    def record(
+        method: str, path: str, what: str, statements: int, status: int, cold: int | None = None
+    ) -> None:
+        row = {
+            "method": method,
+            "path": path,
+            "what": what,
+            "statements": statements,
+            "status": status,
+        }
+        if cold is not None:
+            row["cold"] = cold
+        rows.append(row)
 
     def right_for(session_id: int) -> tuple[int, str]:
         session = PracticeSession.objects.get(pk=session_id)
@@ -194,7 +197,7 @@ def measure() -> list[dict[str, Any]]:
         if status == 405:
             record("GET", "/" + concrete, "skipped: not a GET", 0, 405)
             continue
-        record("GET", "/" + concrete, f"cold cache {cold}", warm, status)
+        record("GET", "/" + concrete, "page" if client is site else "API", warm, status, cold)
     return rows
 
 
