@@ -285,7 +285,7 @@ def summary(results: dict[str, Any]) -> str:
             f"per-learner ORM loop / aggregate: {rollup['orm_loop_over_floor']}"
         )
     for row in results.get("statements", []):
-        if row["what"].startswith("answer"):
+        if "answer" in row["what"]:
             lines.append(f"5. {row['what']}: {row['statements']} statements")
     for skipped in results.get("skipped", []):
         lines.append(f"skipped: {skipped}")

@@ -148,6 +148,24 @@ def measure() -> list[dict[str, Any]]:
     record("POST", answers, "answer: right, mid-session", *answer(drill, True)[:2])
     record("POST", answers, "answer: wrong, mid-session", *answer(drill, False)[:2])
 
+    # The same answer through the lesson page's form, as htmx posts it.
+    site = Client()
+    site.force_login(user)
+    for number, htmx in enumerate((False, True)):
+        exercise_id, response = right_for(drill)
+        form = {
+            "exercise": exercise_id,
+            "response": response,
+            "response_ms": 1800,
+            "input_method": "keyboard",
+            "idempotency_key": f"bench-statements-{number:04d}",
+        }
+        url = f"/learn/sessions/{drill}/answer/"
+        headers = {"HX-Request": "true"} if htmx else {}
+        statements, status, _ = count(lambda u=url, f=form, h=headers: site.post(u, f, headers=h))
+        what = "site answer, right, mid-session" + (" (htmx)" if htmx else "")
+        record("POST", "/learn/sessions/{id}/answer/", what, statements, status)
+
     lesson = Lesson.objects.filter(unit__track=track).order_by("unit__order", "order").first()
     if lesson is not None:
         statements, status, reply = count(
@@ -165,8 +183,6 @@ def measure() -> list[dict[str, Any]]:
                     break
 
     # Every learner-facing GET, cold then warm, as her.
-    site = Client()
-    site.force_login(user)
     unit = lesson.unit if lesson else None
     ids = {
         "sessions": drill,
