@@ -743,7 +743,7 @@ def _check_expression_is_gradable(spec: _Expression) -> dict[str, str]:
         return {"answer": "The answer is undefined for every sample value of its variables."}
     if outcome is Outcome.TOO_SLOW:
         return {"answer": "The answer is too complicated to check quickly."}
-    if PARTIAL_FRACTIONS in spec.forms and len(expected.symbols - (spec.parameters or set())) > 1:
+    if PARTIAL_FRACTIONS in spec.forms and len(expected.symbols & spec.variables) > 1:
         return {"forms": "Partial fractions need an answer in one variable."}
     failure = first_failure(spec.forms, expected.node)
     if failure is not None:

@@ -302,6 +302,8 @@ def test_an_answer_in_its_forms_is_valid() -> None:
     assert validate_spec("expression", FACTOR_QUADRATIC) == {}
     assert validate_spec("expression", expression("1/(x-1) - 1/x", "partial_fractions")) == {}
     assert validate_spec("expression", expression("x^2+2x+1", "expanded", "simplified")) == {}
+    with_a_parameter = {"answer": "1/(x-a) + 1/x", "variables": ["x"]}
+    assert validate_spec("expression", {**with_a_parameter, "forms": ["partial_fractions"]}) == {}
 
 
 # --------------------------------------------------------------------------------------------
