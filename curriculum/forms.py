@@ -258,8 +258,9 @@ class ExerciseAdminForm(ErrorsOutsideTheFormMixin, forms.ModelForm):  # type: ig
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=(
-            "With “Equivalent, and in a required form”: the answer as the learner typed it must "
-            "also be written this way, e.g. factored for “Factor x² − 5x + 6”. An equal answer in "
+            "With “Equivalent, and in a required form” (or an antiderivative): the answer as the "
+            "learner typed it must also be written this way, e.g. factored for “Factor x² − 5x + "
+            "6”. An equal answer in "
             "another form is refused with what is wrong (“This is correct but not factored.”), "
             "never with the answer."
         ),
@@ -434,11 +435,13 @@ class ExerciseAdminForm(ErrorsOutsideTheFormMixin, forms.ModelForm):  # type: ig
                 written["forms"] = forms_
             elif not cleaned.get("answer", {}).get("forms"):
                 self.add_error("required_forms", "Tick the form the answer must be written in.")
+        elif forms_ and test == answer_tests.ANTIDERIVATIVE:
+            written["forms"] = forms_  # e.g. an antiderivative written without decimals
         elif forms_:
             self.add_error(
                 "required_forms",
                 "A form is only checked with the answer test “Equivalent, and in a required "
-                "form”: choose that test or untick the forms.",
+                "form” (or an antiderivative): choose that test or untick the forms.",
             )
         if test == answer_tests.ANTIDERIVATIVE:
             written["up_to_constant"] = True

@@ -1,9 +1,9 @@
 /*
  * The exercise page in the admin: show only the answer-test fields that apply. The fieldsets
  * "Answer test: expressions" and "Answer test: numbers" follow the Kind; "Required form" shows
- * with the test "in a required form", "Variable of integration" with "Antiderivative". Without
- * JavaScript every field shows (and the server ignores the fields of another kind). A field
- * with an error always shows.
+ * with the tests "in a required form" and "Antiderivative", "Variable of integration" with
+ * "Antiderivative". Without JavaScript every field shows (and the server ignores the fields of
+ * another kind). A field with an error always shows.
  */
 (function () {
   "use strict";
@@ -34,7 +34,7 @@
         var wanted = group.classList.contains("answer-test--" + kind.value);
         group.style.display = wanted || group.querySelector(".errorlist") ? "" : "none";
       });
-      show(rowOf("required_forms"), chosenTest() === "form");
+      show(rowOf("required_forms"), chosenTest() !== "equivalent");
       show(rowOf("variable_of_integration"), chosenTest() === "antiderivative");
     }
     kind.addEventListener("change", update);

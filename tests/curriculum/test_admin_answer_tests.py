@@ -153,6 +153,31 @@ def test_an_antiderivative_with_its_variable_of_integration(author_client, lesso
     )
 
 
+def test_an_antiderivative_may_require_a_form_too(author_client, lesson):
+    response = _add(
+        author_client,
+        lesson,
+        kind="expression",
+        prompt=r"Find $\int 2x \, dx$ exactly.",
+        answer='{"answer": "x^2 + C"}',
+        answer_test="antiderivative",
+        required_forms=["no_decimals"],
+    )
+
+    assert response.status_code == 302, field_errors(response)
+    exercise = Exercise.objects.get(lesson=lesson)
+    assert exercise.answer == {
+        "answer": "x^2 + C",
+        "forms": ["no_decimals"],
+        "up_to_constant": True,
+    }
+    form = _change_page(author_client, exercise).context["adminform"].form
+    assert (form["answer_test"].value(), form["required_forms"].value()) == (
+        "antiderivative",
+        ["no_decimals"],
+    )
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
@@ -164,8 +189,8 @@ def test_an_antiderivative_with_its_variable_of_integration(author_client, lesso
         (
             {"answer_test": "equivalent", "required_forms": ["expanded"]},
             "required_forms",
-            "A form is only checked with the answer test “Equivalent, and in a required form”: "
-            "choose that test or untick the forms.",
+            "A form is only checked with the answer test “Equivalent, and in a required form” "
+            "(or an antiderivative): choose that test or untick the forms.",
         ),
         (
             {"answer_test": "equivalent", "variable_of_integration": "x"},
