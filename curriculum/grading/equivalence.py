@@ -9,8 +9,18 @@ is heavy. So equivalence is decided by our own code walking our own AST:
   variables, + - * / and whole powers; see `exact`): `99999999/10^8` is not
   `99999998/99999999`, `x^2 + 0.0000000000001` is not `x^2` (a learner's decimal is the
   exact decimal written), `(x^2-1)/(x-1)` is `x+1`, and `(a-x)^6000` is `(x-a)^6000` while
-  `(x-a)^5999` is not — decided modulo a large prime in microseconds;
+  `(x-a)^5999` is not — decided modulo a large prime in microseconds. When both contain the
+  same non-rational parts (`e^x`, `sin(x)`...), treating those as opaque symbols can prove
+  the answers equal (`e^x (x-1)^6000` and `(1-x)^6000 e^x`), never different;
 - otherwise *numerically*, with mpmath at 30 significant digits, at 8 pseudo-random points.
+  Answers must agree to 20 significant digits, or within the rounding error of the two
+  values: the evaluator propagates a first-order error bound with every value (sums add
+  errors, products add relative errors, a function multiplies by the size of its
+  derivative). So `sin(pi)` is 0 and `sin(2x) - 2 sin x cos x` is 0, but `sin(x)^9999` (about
+  1e-44 near x = 2) is not 0, and `sin(x) + 0.0000000000001` is not `sin(x)`. A value whose
+  error bound leaves no reliable digit (`sin(10^100 x)`) is never close to anything, and a
+  point where the expected value only survives as underflow (`sin(x)^9999` flushed to 0) or
+  has no reliable digit is not used.
 
 Bounds: magnitudes above 1e300 (and `exp`/powers whose result would be larger) count as
 "undefined here" instead of being computed, factorial goes through gamma only for |z| <= 170,
@@ -27,7 +37,7 @@ None is a fixed default seed. The exact check's prime is drawn from the seed as 
 
 Semantics (documented choice for branch questions): values are principal-branch complex
 numbers. The *expected* answer decides the domain: a point counts when the expected answer is
-finite and real there, and the learner's answer must then be real and agree to ~12 digits.
+finite and real there, and the learner's answer must then be real and agree (see above).
 So when the answer is `2 ln(x)`, `ln(x^2)` is accepted (they agree wherever 2 ln(x) is real);
 when the answer is `ln(x^2)`, `2 ln(x)` is rejected (not real on the negatives, where ln(x^2)
 is). Likewise `ln|x|` is accepted for the answer `ln(x)`, but `ln(x)` is rejected for `ln|x|`.
@@ -35,7 +45,8 @@ If the expected answer is real at too few points (e.g. sqrt(x - 9) on our sample
 finite complex points are used instead. Real infinities (`oo`) compare equal only to the same
 infinity. Variables are sampled as non-integer reals, so expressions that only make sense for
 whole numbers (`(-1)^n` versus `cos(pi n)`) are compared as complex functions. A decimal
-approximation of an irrational answer is only accepted to about 12 significant digits.
+approximation of an irrational answer is only accepted to 20 significant digits: a decimal
+is the exact number written (`3.14159265358979` is not pi).
 
 Antiderivatives (`compare_up_to_constant`): `variables` are the variables of integration,
 `parameters` fixed symbols (sampled like variables, never arbitrary), and every other symbol
@@ -98,11 +109,15 @@ from curriculum.grading.mathparse import (
 )
 
 TIME_LIMIT_SECONDS = 0.08  # CPU time of the grading thread for one comparison
-WALL_LIMIT_SECONDS = 0.5  # backstop when the machine is overloaded
+WALL_LIMIT_SECONDS = 2.0  # backstop only: a starved thread (busy machine) is not a slow answer
 _DIGITS = 30
-_REL_TOL = 1e-12
-_ABS_TOL = 1e-20  # only in the fallback for factorials (`_constant_difference`)
-_NOISE_BITS = 70  # rounding noise of a sum: its largest term times 2^-70 (~1e-21)
+_REL_TOL = 1e-20  # answers agree to 20 significant digits (we compute with 30)
+_EPSILON = 2.0**-90  # relative rounding of one operation at 30 digits (2^-99), with margin
+_SAFETY = 16.0  # error bounds are first-order estimates: allow 16 times the estimate
+_UNRELIABLE = 1e-6  # an error bound beyond 1e-6 (relative, or absolute near 0): no digits
+_INFORMATIVE = 2.0**-600  # an underflowed part matters when the value is below ~1e-180
+_DIFFERENCE_REL_TOL = 1e-12  # the fallback for factorials (`_constant_difference`)
+_ABS_TOL = 1e-20
 _LARGEST_BITS = 997  # |value| >= 2^997 (about 1.3e300) counts as undefined
 _TINY_BITS = -830  # |part| < 2^-830 (about 1.4e-250) is flushed to zero
 _LOG_LARGEST = 690.0  # ln(1e300); exp beyond this would exceed _LARGEST
@@ -191,22 +206,29 @@ class _Evaluator:
         }
 
     def informative(self, node: Node, env: dict[str, Any]) -> Any:
-        """Like `at`, but a value that lost a part to underflow (`sin(x)^9999` far from
-        x = pi/2 is flushed to 0) is _Undefined: such a point would tell nothing."""
+        """Like `at`, but _Undefined where the value tells nothing: it lost a part to
+        underflow and is itself tiny (`sin(x)^9999` far from x = pi/2 is flushed to 0), or
+        its rounding error cannot be bounded (a root or log at an exact zero)."""
         value = self.at(node, env)
-        if self.lossy:
+        size = _magnitude(value)
+        if (self.lossy and size < _INFORMATIVE) or not _reliable(self.error, size):
             raise _Undefined
         return value
 
     def at(self, node: Node, env: dict[str, Any]) -> Any:
-        """The value of `node` at `env`; raises _Undefined where it has no finite value."""
+        """The value of `node` at `env`; raises _Undefined where it has no finite value.
+
+        Afterwards `self.error` bounds (roughly) how far the value is from the exact one.
+        """
         self.memo: dict[int, Any] = {}
+        self.errors: dict[int, float] = {}
         self.lossy = False
-        self.scale_bits: int | None = None
         try:
-            return self._value(node, env)
+            value = self._value(node, env)
         except (ZeroDivisionError, ValueError, OverflowError, ArithmeticError) as exc:
             raise _Undefined from exc
+        self.error = self.errors[id(node)]
+        return value
 
     def _mpc(self, value: Fraction) -> Any:
         known = self.constants.get(value)
@@ -242,25 +264,6 @@ class _Evaluator:
             value = self.ctx.make_mpc((zero if tiny_real else real, zero if tiny_imag else imag))
         return value
 
-    def _note_scale(self, value: Any) -> None:
-        """Remember the largest term added: cancellation leaves noise relative to it."""
-        for sign_man_exp_bits in value._mpc_:
-            if sign_man_exp_bits[1]:
-                bits = sign_man_exp_bits[2] + sign_man_exp_bits[3]
-                if self.scale_bits is None or bits > self.scale_bits:
-                    self.scale_bits = bits
-
-    @property
-    def noise(self) -> float:
-        """How far from its true value the last result may be through cancellation in sums.
-
-        Without any sum only relative rounding remains, so tiny values (sin(x)^9999 near
-        1e-44) are still compared relatively rather than all counting as zero.
-        """
-        if self.scale_bits is None:
-            return 0.0
-        return math.ldexp(1.0, max(self.scale_bits - _NOISE_BITS, -1074))
-
     def _finite(self, value: Any) -> Any:
         if not self.ctx.isfinite(value):
             raise _Undefined
@@ -272,7 +275,113 @@ class _Evaluator:
         known = self.memo.get(key)
         if known is None:
             known = self.memo[key] = self._compute(node, env)
+            self.errors[key] = self._error(node, known)
         return known
+
+    def _error(self, node: Node, value: Any) -> float:
+        """A first-order bound on the absolute error of `value`, from its operands' errors.
+
+        Rounding at 30 digits is relative (EPSILON), but cancellation turns it absolute:
+        sin(pi) is about 1e-31, not 0, and must still compare equal to 0, while
+        sin(x)^9999 near 1e-44 must not. Propagating error bounds (sums add them, products
+        and powers add relative errors, a function multiplies by the size of its
+        derivative) tells the two apart; a fixed absolute tolerance cannot.
+        """
+        size = _magnitude(value)
+        own = _EPSILON * size
+        if node.rational is not None or isinstance(node, (Num, Var, Const)):
+            return own
+        errors = self.errors
+        if isinstance(node, Neg):
+            return errors[id(node.operand)]
+        if isinstance(node, Sum):
+            return sum(errors[id(term)] for _, term in node.terms) + own
+        if isinstance(node, Product):
+            return self._product_error(node, size) + own
+        if isinstance(node, Power):
+            return self._power_error(node, size) + own
+        if isinstance(node, Call):
+            return self._call_error(node, value, size) + own
+        return math.inf  # pragma: no cover - every node type is handled above
+
+    def _product_error(self, node: Product, size: float) -> float:
+        relative = 0.0
+        for index, (_, factor) in enumerate(node.factors):
+            magnitude = _magnitude(self.memo[id(factor)])
+            error = self.errors[id(factor)]
+            if magnitude == 0:  # an exact zero factor: its error times the others' size
+                others = 1.0
+                for other_index, (divisor, other) in enumerate(node.factors):
+                    if other_index != index:
+                        other_size = _magnitude(self.memo[id(other)])
+                        others = others / other_size if divisor else others * other_size
+                return error * others
+            relative += error / magnitude
+        return size * relative
+
+    def _power_error(self, node: Power, size: float) -> float:
+        base = self.memo[id(node.base)]
+        base_size = _magnitude(base)
+        base_error = self.errors[id(node.base)]
+        if node.exponent.rational is not None:
+            exponent_size = float(abs(node.exponent.rational))
+            exponent_error = 0.0
+        else:
+            exponent_size = _magnitude(self.memo[id(node.exponent)])
+            exponent_error = self.errors[id(node.exponent)]
+        if base_size == 0:
+            return base_error if exponent_size <= 1 else 0.0
+        log_size = abs(math.log(base_size)) + 4.0  # |ln b| <= |ln|b|| + pi
+        return size * (exponent_size * base_error / base_size + exponent_error * log_size)
+
+    def _call_error(self, node: Call, value: Any, size: float) -> float:
+        """The argument's error times a bound on |f'| there."""
+        argument = self.memo[id(node.args[0])]
+        error = self.errors[id(node.args[0])]
+        if error == 0:
+            return 0.0
+        name = node.name
+        u = _magnitude(argument)
+        if name in ("sin", "cos", "abs"):
+            slope = max(1.0, size)
+        elif name in ("sinh", "cosh"):
+            slope = 1.0 + size
+        elif name in ("tan", "cot", "sec", "csc", "tanh", "coth", "sech", "csch"):
+            slope = 1.0 + size * size
+        elif name == "exp":
+            slope = size
+        elif name in ("ln", "log"):
+            slope = 1.0 / u if u else math.inf
+            if len(node.args) == 2:
+                base = self.memo[id(node.args[1])]
+                base_log = abs(complex(self.ctx.log(base)))
+                base_error = self.errors[id(node.args[1])]
+                base_size = _magnitude(base)
+                if not base_log or not base_size:
+                    return math.inf
+                return (error * slope + size * base_error / base_size) / base_log
+        elif name == "sqrt":
+            slope = 0.5 / size if size else math.inf
+        elif name == "cbrt":
+            slope = 1.0 / (3.0 * size * size) if size else math.inf
+        elif name == "factorial":
+            slope = size * (abs(math.log(u + 1.0)) + 1.0)
+        else:  # inverse trigonometric and hyperbolic functions: 1/sqrt(|1 ± u^2|) and kin
+            z = complex(argument)
+            square = z * z
+            gap = {
+                "asin": abs(1 - square),
+                "acos": abs(1 - square),
+                "atanh": abs(1 - square) ** 2,
+                "atan": abs(1 + square) ** 2,
+                "acot": abs(1 + square) ** 2,
+                "asinh": abs(1 + square),
+                "acosh": abs(square - 1),
+                "asec": abs(square - 1) * abs(square),
+                "acsc": abs(square - 1) * abs(square),
+            }.get(name, 0.0)
+            slope = 1.0 / math.sqrt(gap) if gap else math.inf
+        return slope * error
 
     def _compute(self, node: Node, env: dict[str, Any]) -> Any:
         self.deadline.check()
@@ -295,7 +404,6 @@ class _Evaluator:
             total = ctx.mpc(0)
             for negative, term in node.terms:
                 value = self._value(term, env)
-                self._note_scale(value)
                 total = total - value if negative else total + value
             return self._checked(total)
         if isinstance(node, Product):
@@ -395,12 +503,31 @@ def _is_real(value: Any) -> bool:
     return bool(abs(value.imag) <= 1e-15 * max(1.0, abs(value)))
 
 
-def _close(a: Any, b: Any, noise: float = 0.0) -> bool:
-    """Equal to ~12 significant digits, or within the cancellation `noise` of either side."""
+def _magnitude(value: Any) -> float:
+    """|value| within a factor of 2, from mpmath's raw parts (cheap: no square root)."""
+    largest = 0.0
+    for _, mantissa, exponent, bits in value._mpc_:
+        if mantissa:
+            largest = max(largest, math.ldexp(1.0, max(exponent + bits, -1074)))
+        elif exponent:  # inf or nan
+            return math.inf
+    return largest
+
+
+def _close(a: Any, b: Any, error: float = 0.0) -> bool:
+    """Equal to 20 significant digits, or within the rounding `error` of the two values."""
     ctx = _context()
     if ctx.isinf(a.real) or ctx.isinf(b.real):
         return bool(a == b)
-    return bool(abs(a - b) <= _REL_TOL * max(abs(a), abs(b)) + noise)
+    largest = max(abs(a), abs(b))
+    if not _reliable(error, largest):
+        error = 0.0  # `sin(10^100 x)`: no digit is right, and nothing may pass because of it
+    return bool(abs(a - b) <= _REL_TOL * largest + _SAFETY * error)
+
+
+def _reliable(error: float, size: Any) -> bool:
+    """Whether a value of this size is known to this error well enough to compare it."""
+    return math.isfinite(error) and error <= _UNRELIABLE * (float(size) + 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,7 +535,7 @@ class _Point:
     env: dict[str, Any]
     expected: Any
     real: bool
-    noise: float = 0.0  # the expected value's cancellation noise
+    error: float = 0.0  # the expected value's rounding error
 
 
 class _Sampler:
@@ -442,11 +569,11 @@ class _Sampler:
             except _Undefined:
                 continue
             if _is_real(value):
-                real.append(_Point(env, value, real=True, noise=self.evaluator.noise))
+                real.append(_Point(env, value, real=True, error=self.evaluator.error))
                 if len(real) >= _TARGET_POINTS:
                     break
             elif len(complex_) < _TARGET_POINTS:
-                complex_.append(_Point(env, value, real=False, noise=self.evaluator.noise))
+                complex_.append(_Point(env, value, real=False, error=self.evaluator.error))
         return _enough(real, complex_, needed=_MIN_POINTS if names else 1)
 
 
@@ -502,7 +629,7 @@ def compare(
                 value = evaluator.at(given, point.env)
             except _Undefined:
                 return Outcome.DIFFERENT
-            if not _close(point.expected, value, max(point.noise, evaluator.noise)):
+            if not _close(point.expected, value, point.error + evaluator.error):
                 return Outcome.DIFFERENT
     except _OutOfTime:
         return Outcome.TOO_SLOW
@@ -643,7 +770,7 @@ class _Trial:
     env: dict[str, Any]
     assignments: tuple[dict[str, Any], dict[str, Any]]  # all positive, all negative
     teacher: dict[str, Any]  # the assignment the teacher's answer is evaluated with
-    derivatives: tuple[tuple[Any, float], ...]  # (value, cancellation noise)
+    derivatives: tuple[tuple[Any, float], ...]  # (value, rounding error)
     real: bool
 
 
@@ -676,7 +803,7 @@ def _trial(question: _Antiderivatives, evaluator: _Evaluator, sampler: _Sampler)
         if evaluator.ctx.isinf(value.real):
             return None
         real = real and _is_real(value)
-        values.append((value, evaluator.noise))
+        values.append((value, evaluator.error))
     return _Trial(env, (positive, negative), teacher, tuple(values), real)
 
 
@@ -718,14 +845,14 @@ def _same_derivatives(
                 expected_value, expected_noise = known[index]
             else:
                 expected_value = evaluator.informative(expected_derivative, env)
-                expected_noise = evaluator.noise
+                expected_noise = evaluator.error
         except _Undefined:
             continue  # the teacher's derivative depends on a constant and is undefined here
         try:
             value = evaluator.at(given_derivative, env)
         except _Undefined:
             return False
-        if not _close(expected_value, value, max(expected_noise, evaluator.noise)):
+        if not _close(expected_value, value, expected_noise + evaluator.error):
             return False
     return True
 
@@ -742,11 +869,11 @@ def _constant_matters(
         }
         try:
             before = evaluator.at(question.given, first)
-            noise = evaluator.noise
+            noise = evaluator.error
             after = evaluator.at(question.given, second)
         except _Undefined:
             continue
-        if not _close(before, after, max(noise, evaluator.noise)):
+        if not _close(before, after, noise + evaluator.error):
             return True
     return False
 
@@ -792,11 +919,11 @@ def _by_difference(
     first = points[0]
     try:
         before = evaluator.at(given, first.env)
-        noise = evaluator.noise
+        noise = evaluator.error
         after = evaluator.at(given, {**first.env, **assignments[1]})
     except _Undefined:
         return Outcome.DIFFERENT
-    if _close(before, after, max(noise, evaluator.noise)):
+    if _close(before, after, noise + evaluator.error):
         return Outcome.MISSING_CONSTANT
     return Outcome.EQUIVALENT
 
@@ -818,6 +945,6 @@ def _constant_difference(evaluator: _Evaluator, given: Node, points: list[_Point
     first, first_scale = differences[0]
     return all(
         abs(difference - first)
-        <= _REL_TOL * max(scale, first_scale, abs(difference), abs(first)) + _ABS_TOL
+        <= _DIFFERENCE_REL_TOL * max(scale, first_scale, abs(difference), abs(first)) + _ABS_TOL
         for difference, scale in differences[1:]
     )

@@ -17,6 +17,11 @@ rational function. Two of them are decided exactly instead of numerically:
   whose denominator vanishes where the expected answer's does not (twice) has a denominator
   that is identically zero: it is undefined everywhere, so DIFFERENT.
 
+Answers with the same non-rational parts (`e^x`, `sin(x)`, `pi`...) on both sides can be
+proved identical with those parts as opaque symbols (`e^x (x-1)^6000` is `(1-x)^6000 e^x`):
+that direction is sound; "not formally identical" decides nothing (`sin(x)^2 + cos(x)^2` is 1)
+and is left to the numeric check.
+
 The removable singularity is not a difference: `(x^2-1)/(x-1)` is identical to `x+1`, as
 the numeric check also says (it never samples x = 1). The prime depends on the seed; with
 the default seed it is fixed, so an answer whose difference from the expected one has every
@@ -33,7 +38,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from curriculum.grading.calculus import Deadline
-from curriculum.grading.mathparse import Neg, Node, Num, Power, Product, Sum, Var
+from curriculum.grading.mathparse import Call, Const, Neg, Node, Num, Power, Product, Sum, Var
 
 _MAX_DEGREE = 1 << 40
 _FRACTION_BITS = 60_000  # Fraction evaluation gives up beyond numbers this large
@@ -262,7 +267,9 @@ def identical(
     values (an antiderivative's constant that actually matters): True means "unchanged".
     """
     if not (is_rational_function(expected) and is_rational_function(given)):
-        return None
+        if vary:
+            return None
+        return _identical_over_atoms(expected, given, seed_value, deadline, names)
     if expected.rational is not None and given.rational is not None:
         return expected.rational == given.rational
     degree = degree_bound(expected, given)
@@ -272,6 +279,56 @@ def identical(
     if _differ_with_fractions(expected, given, ordered, vary, seed_value, deadline):
         return False
     return _identical_modulo_prime(expected, given, ordered, vary, seed_value, deadline, degree)
+
+
+def _identical_over_atoms(
+    expected: Node, given: Node, seed_value: int, deadline: Deadline, names: Iterable[str]
+) -> bool | None:
+    """True when the two are the same rational function of their variables and of their
+    non-rational parts taken as opaque symbols (`e^x (x-1)^6000` and `(1-x)^6000 e^x`, the
+    same `e^x` in each); None otherwise, for the numeric check to decide.
+
+    Sound in one direction only (`sin(x)^2 + cos(x)^2` is not formally 1), and only when
+    every part of the learner's answer also occurs in the expected one, so the learner
+    cannot bring in a part that is undefined where the expected answer is defined.
+    """
+    table: dict[Node, str] = {}
+    expected_over_atoms = _with_atoms(expected, table)
+    expected_atoms = len(table)
+    given_over_atoms = _with_atoms(given, table)
+    if not expected_atoms or len(table) > expected_atoms:
+        return None
+    same = identical(
+        expected_over_atoms,
+        given_over_atoms,
+        seed_value=seed_value,
+        deadline=deadline,
+        names=[*names, *table.values()],
+    )
+    return True if same else None
+
+
+def _with_atoms(node: Node, table: dict[Node, str]) -> Node:
+    """`node` with each maximal non-rational part replaced by a symbol named in `table`
+    (equal parts get the same symbol; names start with '#', which no variable can)."""
+    if node.rational is not None or isinstance(node, Var):
+        return node
+    if isinstance(node, Neg):
+        return Neg(_with_atoms(node.operand, table))
+    if isinstance(node, Sum):
+        return Sum(tuple((negative, _with_atoms(term, table)) for negative, term in node.terms))
+    if isinstance(node, Product):
+        return Product(
+            tuple((divisor, _with_atoms(factor, table)) for divisor, factor in node.factors)
+        )
+    exponent = node.exponent.rational if isinstance(node, Power) else None
+    if isinstance(node, Power) and exponent is not None and exponent.denominator == 1:
+        return Power(_with_atoms(node.base, table), node.exponent)
+    if isinstance(node, Call) and node.name == "exp":
+        node = Power(Const("e"), node.args[0])  # exp(u) and e^u are one part
+    if node not in table:
+        table[node] = f"#{len(table)}"
+    return Var(table[node])
 
 
 def _assignments(

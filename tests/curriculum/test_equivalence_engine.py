@@ -160,6 +160,32 @@ def test_rational_answers_are_compared_exactly(expected: str, given: str, outcom
     assert _compare(expected, given, seed="another attempt") is outcome
 
 
+@pytest.mark.parametrize(
+    ("expected", "given", "outcome"),
+    [
+        ("0", "sin(pi)", Outcome.EQUIVALENT),  # rounding error, bounded and allowed
+        ("0", "sin(2x) - 2sin(x)cos(x)", Outcome.EQUIVALENT),
+        ("1", "sin(x)^2 + cos(x)^2", Outcome.EQUIVALENT),
+        ("sin(x)", "sin(x) + 0.0000000000001", Outcome.DIFFERENT),
+        ("sin(x)^9999", "sin(x)^9998", Outcome.DIFFERENT),  # tiny values, still compared
+        ("sin(x)^9999", "0", Outcome.DIFFERENT),
+        ("sin(x)^6000", "(1 - cos(x)^2)^3000", Outcome.EQUIVALENT),
+        ("1 + x^6000", "sin(x)^2 + cos(x)^2 + x^6000", Outcome.EQUIVALENT),
+        ("e^x (x-1)^6000", "(1-x)^6000 e^x", Outcome.EQUIVALENT),  # e^x as an opaque symbol
+        ("e^x (x-1)^6000", "(1-x)^6000 exp(x)", Outcome.EQUIVALENT),
+        ("e^x (x-1)^6000", "(1-x)^6000 e^(x+1)", Outcome.UNDETERMINED),  # beyond 1e300
+        ("x^2", "sin(10^100 x)^100", Outcome.DIFFERENT),  # no reliable digit: never close
+        ("pi", "3.14159265358979", Outcome.DIFFERENT),
+        ("pi", "3.14159265358979323846264", Outcome.EQUIVALENT),
+    ],
+)
+def test_numeric_comparison_allows_rounding_error_and_nothing_more(
+    expected: str, given: str, outcome: Outcome
+) -> None:
+    for seed in [None, "attempt:3", 4]:
+        assert _compare(expected, given, seed=seed) is outcome
+
+
 def test_a_large_exponent_exercise_is_checked_in_milliseconds() -> None:
     spec = {"answer": "(x-a)^6000", "variables": ["x", "a"]}
     started = time.process_time()
