@@ -9,14 +9,15 @@ progress PROTECT it). Every delete — the delete page, the list's bulk delete, 
 box — asks `services.content_history` first and refuses in words, pointing to Archive: archived
 content is hidden from learners and keeps every answer. Unanswered content can be deleted.
 
-A track's completion achievement (gamification) is edited on the track's page; publishing a
-track gives it one if it has none, and every change of the curriculum moves the thresholds of
-track achievements to their track's published lessons (`gamification.seeds`).
+Apps above curriculum extend this admin from their own admin module, and curriculum names none
+of them: `CHANGE_HOOKS` run after every change of the curriculum's structure and `PUBLISH_HOOKS`
+after tracks are published (gamification keeps its track achievements current through them and
+adds its inline to the track's page; analytics adds item statistics to the exercise list).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import admin, messages
@@ -37,8 +38,6 @@ from import_export.results import Result
 
 from accounts.models import User
 from calcuingo.exceptions import ApplicationError
-from gamification.admin import TrackAchievementInline
-from gamification.seeds import track_achievement_create, track_achievements_recount
 
 from . import admin_views, services
 from .forms import (
@@ -119,9 +118,9 @@ class PublishActionsMixin:
             )
         self.message_user(request, message)  # type: ignore[attr-defined]
         if queryset.model is Track and status == Status.PUBLISHED:
-            for track in queryset.filter(status=Status.PUBLISHED, achievements__isnull=True):
-                _completion_achievement_create(self, request, track)
-        track_achievements_recount()
+            for publish_hook in PUBLISH_HOOKS:
+                publish_hook(self, request, queryset.filter(status=Status.PUBLISHED))
+        curriculum_changed()
 
     @admin.action(description="Publish the selected items", permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
@@ -141,17 +140,15 @@ class PublishActionsMixin:
         self._set_status(request, queryset, Status.ARCHIVED)
 
 
-def _completion_achievement_create(model_admin: Any, request: HttpRequest, track: Track) -> None:
-    achievement = track_achievement_create(track=track)
-    reward = (
-        f", unlocking the avatar {achievement.unlocks_avatar}" if achievement.unlocks_avatar else ""
-    )
-    model_admin.message_user(
-        request,
-        f"The track “{track}” now has its completion achievement “{achievement}” "
-        f"({achievement.xp_reward} XP{reward}); choose its reward on the track's page.",
-        messages.SUCCESS,
-    )
+# Extension points for the apps above curriculum (see the module's docstring).
+CHANGE_HOOKS: list[Callable[[], None]] = []
+PUBLISH_HOOKS: list[Callable[[Any, HttpRequest, QuerySet[Track]], None]] = []
+
+
+def curriculum_changed() -> None:
+    """After a change of the curriculum's structure: let the apps above follow it."""
+    for hook in CHANGE_HOOKS:
+        hook()
 
 
 class HistoryKeptMixin:
@@ -160,7 +157,7 @@ class HistoryKeptMixin:
     The delete page and the list's "Delete selected" action both ask `get_deleted_objects`,
     and show what it calls protected on Django's "cannot delete" page; a few grouped counts
     replace Django's collection of every protected attempt. After a change of the curriculum
-    the track achievements follow their tracks' published lessons.
+    the apps above it follow (`CHANGE_HOOKS`).
     """
 
     def get_deleted_objects(
@@ -182,15 +179,15 @@ class HistoryKeptMixin:
         self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool
     ) -> None:
         super().save_related(request, form, formsets, change)  # type: ignore[misc]
-        track_achievements_recount()
+        curriculum_changed()
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         super().delete_model(request, obj)  # type: ignore[misc]
-        track_achievements_recount()
+        curriculum_changed()
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         super().delete_queryset(request, queryset)  # type: ignore[misc]
-        track_achievements_recount()
+        curriculum_changed()
 
 
 def _author(request: HttpRequest) -> User | None:
@@ -292,7 +289,7 @@ class TrackAdmin(
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("prerequisites",)
-    inlines = [UnitInline, TrackAchievementInline]
+    inlines: list[Any] = [UnitInline]
     actions = ["publish", "unpublish", "archive"]
     ordering = ("order", "pk")
 
@@ -304,12 +301,9 @@ class TrackAdmin(
     ) -> None:
         super().save_related(request, form, formsets, change)
         track = form.instance
-        if (
-            track.status == Status.PUBLISHED
-            and "status" in form.changed_data
-            and not track.achievements.exists()
-        ):
-            _completion_achievement_create(self, request, track)
+        if track.status == Status.PUBLISHED and "status" in form.changed_data:
+            for publish_hook in PUBLISH_HOOKS:
+                publish_hook(self, request, Track.objects.filter(pk=track.pk))
 
     @admin.display(description="Units", ordering="unit_total")
     def unit_count(self, track: Track) -> int:

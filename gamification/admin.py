@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
@@ -26,11 +26,17 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 
 from accounts.models import User
+from curriculum import admin as curriculum_admin
 from curriculum.models import Track
 
 from . import services
 from .models import Achievement, Avatar, Standing, UserAchievement, UserAvatar, XPEvent
-from .seeds import category_for_subject, unused_value
+from .seeds import (
+    category_for_subject,
+    track_achievement_create,
+    track_achievements_recount,
+    unused_value,
+)
 
 EARNED_KEPT = (
     "{name} has been earned by {count} learner(s): what they earned is their history and is "
@@ -330,3 +336,40 @@ class StandingAdmin(admin.ModelAdmin[Standing]):
             "run `manage.py xp_verify --fix` to repair them.",
             level="warning",
         )
+
+
+# --------------------------------------------------------------------------------------------
+# The curriculum's track page, with its completion achievement
+# --------------------------------------------------------------------------------------------
+
+
+class TrackWithAchievementAdmin(curriculum_admin.TrackAdmin):
+    """The curriculum's track admin, with the track's completion achievement inline."""
+
+    inlines = [*curriculum_admin.TrackAdmin.inlines, TrackAchievementInline]
+
+
+def _completion_achievements_create(
+    model_admin: Any, request: HttpRequest, tracks: QuerySet[Track]
+) -> None:
+    """Tracks just published get their completion achievement if they have none."""
+    for track in tracks.filter(achievements__isnull=True):
+        achievement = track_achievement_create(track=track)
+        reward = (
+            f", unlocking the avatar {achievement.unlocks_avatar}"
+            if achievement.unlocks_avatar
+            else ""
+        )
+        model_admin.message_user(
+            request,
+            f"The track “{track}” now has its completion achievement “{achievement}” "
+            f"({achievement.xp_reward} XP{reward}); choose its reward on the track's page.",
+            messages.SUCCESS,
+        )
+
+
+if admin.site.is_registered(Track):
+    admin.site.unregister(Track)
+admin.site.register(Track, TrackWithAchievementAdmin)
+curriculum_admin.PUBLISH_HOOKS.append(_completion_achievements_create)
+curriculum_admin.CHANGE_HOOKS.append(track_achievements_recount)
