@@ -141,7 +141,7 @@ class PublishActionsMixin:
 
 
 # Extension points for the apps above curriculum (see the module's docstring).
-CHANGE_HOOKS: list[Callable[[], None]] = []
+CHANGE_HOOKS: list[Callable[[], object]] = []
 PUBLISH_HOOKS: list[Callable[[Any, HttpRequest, QuerySet[Track]], None]] = []
 
 
@@ -289,7 +289,7 @@ class TrackAdmin(
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("prerequisites",)
-    inlines: list[Any] = [UnitInline]
+    inlines = [UnitInline]
     actions = ["publish", "unpublish", "archive"]
     ordering = ("order", "pk")
 
