@@ -204,9 +204,20 @@ def leaderboard(learners: int) -> dict[str, Any]:
             result["rebuild_error"] = f"{exc.__class__.__name__}: {exc}"
             say(f"   leaderboard rebuild FAILED: {result['rebuild_error']}")
         result["rebuild_s"] = round(time.perf_counter() - tick, 2)
+        if "rebuild_error" in result:
+            # Still measure reads from a complete board: the same rebuild, with a client that
+            # waits as long as it takes (the product's timeout is what failed above).
+            _redis_breakers_reset()
+            patient = redis_client_patient()
+            tick = time.perf_counter()
+            with mock.patch.object(leaderboards, "_redis", return_value=patient):
+                leaderboards.rebuild()
+            result["rebuild_patient_s"] = round(time.perf_counter() - tick, 2)
+            _redis_breakers_reset()
+            say(f"   … rebuilt with a 120 s timeout instead: {result['rebuild_patient_s']} s")
         board = read()
         result["redis_source"] = board.source
-        times = timed(read, budget=2.0, least=20)
+        times = timed(read, budget=2.0, least=20 if board.source == "redis" else 1)
         result["redis_p50_ms"] = p50(times)
         result["redis_p99_ms"] = round(sorted(times)[int(0.99 * (len(times) - 1))], 3)
         redis_top = [(row.user_id, row.xp) for row in board.top]
@@ -227,6 +238,23 @@ def leaderboard(learners: int) -> dict[str, Any]:
             board.me.rank if board.me else None
         )
     return result
+
+
+def redis_client_patient() -> Any:
+    import redis
+    from django.conf import settings
+
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=120)
+
+
+def _redis_breakers_reset() -> None:
+    """Close the product's Redis circuit breaker, opened by the failure just measured."""
+    try:
+        from calcuingo.resilience import breakers_reset
+    except ImportError:
+        time.sleep(11)  # the breaker's default reset time, should it exist under another name
+        return
+    breakers_reset()
 
 
 # --- 4 --------------------------------------------------------------------------------------

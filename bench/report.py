@@ -137,7 +137,7 @@ def markdown(results: dict[str, Any]) -> str:
                         b.get("same_top_xp", "–"),
                         b.get("same_top_order", "–"),
                         b.get("same_rank", "–"),
-                        b.get("rebuild_error") or b.get("error") or "",
+                        _board_notes(b),
                     ]
                     for b in boards
                 ],
@@ -230,6 +230,19 @@ def markdown(results: dict[str, Any]) -> str:
     elif grading.get("skipped"):
         out.append(f"\n## Grading\n\nSkipped: {grading['skipped']}\n")
     return "".join(out)
+
+
+def _board_notes(board: dict[str, Any]) -> str:
+    notes = []
+    if board.get("error"):
+        notes.append(board["error"])
+    if board.get("rebuild_error"):
+        notes.append(f"rebuild failed with the product's Redis timeout: {board['rebuild_error']}")
+    if board.get("rebuild_patient_s") is not None:
+        notes.append(f"rebuilt with a 120 s timeout in {board['rebuild_patient_s']} s")
+    if board.get("redis_source") not in (None, "redis"):
+        notes.append("the Redis read fell back to SQL")
+    return "; ".join(notes)
 
 
 def _endpoints(run: dict[str, Any]) -> str:
