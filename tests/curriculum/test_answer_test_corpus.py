@@ -47,7 +47,7 @@ def _reason(verdict: Verdict) -> Any:
 
 
 def _expected_feedback(case: Case) -> tuple[str, ...]:
-    """The feedback a reason code must come with ("" when any message will do)."""
+    """The feedbacks a reason code may come with (empty when any message will do)."""
     if case.reason in FEEDBACK:
         return FEEDBACK[case.reason]
     if case.reason == "sig_figs":
