@@ -15,12 +15,21 @@ from typing import Any
 import pytest
 
 from curriculum.grading import Verdict, grade
-from tests.curriculum.corpus_cases import CASES, EXPRESSION, HOSTILE, KINDS_COVERED, TYPICAL, Case
+from tests.curriculum.corpus_cases import (
+    CASES,
+    EXPRESSION,
+    HOSTILE,
+    KINDS_COVERED,
+    PART_OF_THE_DOMAIN,
+    TYPICAL,
+    Case,
+)
 
 HOSTILE_BUDGET_SECONDS = 0.1
 HOSTILE_WALL_BACKSTOP_SECONDS = 1.0
 INTERNAL_FAILURE = "Sorry, this answer could not be checked."
 SEEDS = ["attempt:1", "attempt:2", 7, 123456789]
+MANY_SEEDS = 64
 MISSING = "<Verdict has no reason>"
 
 # The learner-facing text for each reason code (issue 11's shared design).
@@ -164,6 +173,16 @@ def test_right_and_wrong_do_not_depend_on_the_attempts_seed() -> None:
         if grade(case.kind, case.spec, case.response, seed=seed).correct is not case.correct
     ]
     assert disagreements == []
+
+
+@pytest.mark.parametrize("case", PART_OF_THE_DOMAIN, ids=[case.id for case in PART_OF_THE_DOMAIN])
+def test_an_answer_wrong_on_part_of_the_domain_is_wrong_at_every_seed(case: Case) -> None:
+    accepted_at = [
+        seed
+        for seed in (f"attempt:{number}" for number in range(MANY_SEEDS))
+        if grade(case.kind, case.spec, case.response, seed=seed).correct
+    ]
+    assert accepted_at == [], f"{case.response!r} for {case.spec['answer']!r}: {case.why}"
 
 
 def test_the_corpus_covers_every_answer_test_with_right_and_wrong_answers() -> None:
