@@ -27,6 +27,8 @@ to differentiate quickly raises NotDifferentiable or DeadlineExceeded, never run
 
 from __future__ import annotations
 
+import gc
+import threading
 import time
 from collections.abc import Callable
 from fractions import Fraction
@@ -54,19 +56,40 @@ class DeadlineExceeded(Exception):
     """The cooperative deadline of a check passed."""
 
 
+class _GarbageCollectionClock(threading.local):
+    started = 0.0
+
+
+_gc_clock = _GarbageCollectionClock()
+_gc_seconds = [0.0]  # CPU time spent in garbage collection, in whichever thread ran it
+
+
+def _time_garbage_collection(phase: str, info: dict[str, int]) -> None:
+    if phase == "start":
+        _gc_clock.started = time.thread_time()
+    else:
+        _gc_seconds[0] += time.thread_time() - _gc_clock.started
+
+
+gc.callbacks.append(_time_garbage_collection)
+
+
 class Deadline:
     """A budget of CPU time of the calling thread (and a looser one of wall time).
 
     CPU time of the thread is what a hostile answer can make us spend, and it does not run
-    out merely because the machine is busy; the wall-time bound is a backstop. Works in any
-    thread (no signals). `check()` raises DeadlineExceeded once either is spent.
+    out merely because the machine is busy; the wall-time bound is a backstop. A full
+    garbage collection of a large process can take longer than a whole check and may start
+    during one: its time is not counted. Works in any thread (no signals). `check()` raises
+    DeadlineExceeded once either budget is spent.
     """
 
-    __slots__ = ("calls", "cpu", "wall")
+    __slots__ = ("calls", "cpu", "gc_start", "wall")
 
     def __init__(self, cpu_seconds: float, wall_seconds: float) -> None:
         self.cpu = time.thread_time() + cpu_seconds
         self.wall = time.perf_counter() + wall_seconds
+        self.gc_start = _gc_seconds[0]
         self.calls = 0
 
     def check(self) -> None:
@@ -74,7 +97,8 @@ class Deadline:
         self.calls += 1
         if self.calls & 7:
             return
-        if time.thread_time() > self.cpu or time.perf_counter() > self.wall:
+        collecting = _gc_seconds[0] - self.gc_start
+        if time.thread_time() - collecting > self.cpu or time.perf_counter() > self.wall:
             raise DeadlineExceeded
 
 

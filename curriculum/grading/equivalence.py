@@ -647,6 +647,7 @@ class _Antiderivatives:
     constants: tuple[str, ...]  # every constant, the teacher's and the learner's
     learner_constants: frozenset[str]
     constant_derivatives: bool  # whether the teacher's derivatives involve a constant
+    additive_constants: bool  # the teacher's constants are only added (`... + C`)
 
 
 def compare_up_to_constant(
@@ -693,6 +694,7 @@ def compare_up_to_constant(
             tuple(sorted(constants)),
             given_symbols - variables - parameters,
             any(free_symbols(pair[0]) & constants for pair in derivatives),
+            _only_added(expected, constants),
         )
         decided = _exactly(question, seed_value, deadline)
         if decided is not None:
@@ -736,12 +738,23 @@ def _exactly(question: _Antiderivatives, seed_value: int, deadline: Deadline) ->
     return Outcome.MISSING_CONSTANT if unchanged else Outcome.EQUIVALENT
 
 
+def _only_added(expected: Node, constants: frozenset[str]) -> bool:
+    """Whether every constant in `expected` is a bare term of its top-level sum (`f + C`)."""
+    terms = expected.terms if isinstance(expected, Sum) else ((False, expected),)
+    rest = []
+    for _, term in terms:
+        bare = term.operand if isinstance(term, Neg) else term
+        if not (isinstance(bare, Var) and bare.name in constants):
+            rest.append(term)
+    return not any(free_symbols(term) & constants for term in rest)
+
+
 def _numerically(question: _Antiderivatives, evaluator: _Evaluator, seed_value: int) -> Outcome:
     sampler = _Sampler(evaluator, seed_value)
     real: list[_Trial] = []
     complex_: list[_Trial] = []
     for _ in range(_MAX_CANDIDATES):
-        trial = _trial(question, evaluator, sampler)
+        trial = _trial(question, evaluator, sampler, want_complex=len(complex_) < _TARGET_POINTS)
         if trial is None:
             continue
         if trial.real:
@@ -774,7 +787,9 @@ class _Trial:
     real: bool
 
 
-def _trial(question: _Antiderivatives, evaluator: _Evaluator, sampler: _Sampler) -> _Trial | None:
+def _trial(
+    question: _Antiderivatives, evaluator: _Evaluator, sampler: _Sampler, *, want_complex: bool
+) -> _Trial | None:
     """A candidate point: real when the teacher's answer (for a positive or a negative choice
     of its constants) and its derivatives are real there; None where they are undefined."""
     env = {name: sampler.value() for name in question.sampled}
@@ -782,7 +797,9 @@ def _trial(question: _Antiderivatives, evaluator: _Evaluator, sampler: _Sampler)
     negative = {name: sampler.constant(-1) for name in question.constants}
     teacher: dict[str, Any] | None = None
     real = False
-    for assignment in (positive, negative):
+    # Where the teacher's constants are only added, their sign cannot make the answer real.
+    choices = (positive,) if question.additive_constants else (positive, negative)
+    for assignment in choices:
         try:
             value = evaluator.informative(question.expected, {**env, **assignment})
         except _Undefined:
@@ -792,7 +809,7 @@ def _trial(question: _Antiderivatives, evaluator: _Evaluator, sampler: _Sampler)
         if _is_real(value) and not evaluator.ctx.isinf(value.real):
             teacher, real = assignment, True
             break
-    if teacher is None:
+    if teacher is None or not (real or want_complex):
         return None
     values = []
     for expected_derivative, _ in question.derivatives:
