@@ -328,6 +328,13 @@ IDENTITIES = [
 ABS_AND_ROOTS = [
     right("abs-as-root", E, ex("|x|"), "sqrt(x^2)", "sqrt(x^2) = |x| for real x"),
     wrong("abs-dropped", E, ex("|x|"), "x", "differs for x < 0"),
+    wrong("abs-shifted-dropped", E, ex("|x-3|"), "3-x",
+          "|x-3| = 3-x only for x <= 3: at x = 4, 1 vs -1"),
+    wrong("abs-far-shift-dropped", E, ex("|x-100|"), "100-x",
+          "at x = 101: 1 vs -1; an answer must hold for every x, not just small ones"),
+    wrong("root-shifted-square", E, ex("sqrt((x-5)^2)"), "5-x", "at x = 6: 1 vs -1"),
+    wrong("log-shifted-abs-dropped", E, ex("ln|x-5|"), "ln(5-x)",
+          "ln|x-5| is defined for x > 5 where ln(5-x) is not (documented rule)"),
     wrong("root-of-square-is-not-x", E, ex("x"), "sqrt(x^2)", "sqrt((-2)^2) = 2, not -2"),
     right("abs-squared", E, ex("x^2"), "|x|^2", "|x|^2 = x^2 for real x"),
     right("abs-product", E, ex("|xy|"), "|x||y|", "|xy| = |x||y|"),
@@ -1294,6 +1301,8 @@ PART_OF_THE_DOMAIN = [
     case for case in TYPICAL
     if case.id in {
         "abs-dropped", "root-of-square-is-not-x", "abs-sign", "abs-not-additive",
+        "abs-shifted-dropped", "abs-far-shift-dropped", "root-shifted-square",
+        "log-shifted-abs-dropped",
         "root-product-branch", "log-product-branch-refused", "log-square-reverse-documented",
         "trig-atan-reciprocal", "trig-asin-of-sin", "fool-taylor-exp", "fool-taylor-sin",
     }
