@@ -2,6 +2,7 @@
 
 Each case is (expected, given, equivalent?). Branch questions follow the documented rule:
 the expected answer's real domain decides (`2 ln x` accepts `ln(x^2)`, not the reverse).
+Rational answers are compared exactly, and decimals are the exact decimals written.
 """
 
 from __future__ import annotations
@@ -95,6 +96,13 @@ EQUIVALENT = [
     ("implicit multiplication after a division", "x/2", "1/2x"),
     ("e^2x is e squared times x", "e^2 x", "e^2x"),
     ("inverse sine notation", "asin(x)", "sin^-1(x)"),
+    # Exact rational comparison and large exponents
+    ("an exact fraction, unreduced", "99999998/99999999", "199999996/199999998"),
+    ("a huge power of a negated base", "(x-a)^6000", "(a-x)^6000"),
+    ("a huge power split in two", "(x+1)^10000", "(x+1)^5000 (x+1)^5000"),
+    ("a huge power beside a function", "e^x (x-1)^6000", "(1-x)^6000 exp(x)"),
+    ("sin of pi is exactly zero", "0", "sin(pi)"),
+    ("a decimal is the exact decimal written", "x/8", "0.125x"),
 ]
 
 NOT_EQUIVALENT = [
@@ -132,6 +140,14 @@ NOT_EQUIVALENT = [
     ("sqrt of a square is |x|, not x", "x", "sqrt(x^2)"),
     ("2e-1 is 2e minus 1, not scientific notation", "0.2", "2e-1"),
     ("chain rule factor upside down", "x/sqrt(x^2+1)", "1/(2sqrt(x^2+1))"),
+    # Exact rational comparison and large exponents
+    ("two different exact fractions", "99999998/99999999", "99999999/10^8"),
+    ("a tiny decimal added to a polynomial", "x^2", "x^2 + 0.0000000000001"),
+    ("a tiny decimal added to a function", "sin(x)", "sin(x) + 0.0000000000001"),
+    ("a huge power one too low", "(x-a)^6000", "(x-a)^5999"),
+    ("an odd huge power of a negated base", "(x-a)^6001", "(a-x)^6001"),
+    ("a 15-digit decimal is not pi", "pi", "3.14159265358979"),
+    ("a tiny power is not zero", "sin(x)^9999", "0"),
 ]
 
 
