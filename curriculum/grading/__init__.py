@@ -103,7 +103,7 @@ Answer tests: the spec schemas (JSON, the exercise's ``answer`` column) per kind
       ``x(x^2-1)`` get "This is correct but not fully factored." (a number inside a bracket
       must come out: ``2(x-2)(x-3)/2`` is factored).
     - ``"expanded"``: a sum of monomials with like terms collected; ``(x+1)^2``, ``x(x+1)``,
-      ``x+x`` get "This is correct but not expanded."
+      ``-(x+1)``, ``x+x`` get "This is correct but not expanded."
     - ``"lowest_terms"``: no fraction has a common factor above and below the bar; ``6/8``,
       ``(2x+2)/(4x)`` get "This is correct but not in lowest terms."
     - ``"simplified"``: lowest terms and no unevaluated operation (``2+3``, ``4/2 x``,

@@ -21,8 +21,9 @@ Documented choices:
   written as a power or twice (`(x-1)^2`, `(x-1)(x-1)`), and fractions may have factored
   denominators. A sum that is irreducible (`x^2+1`) is already factored.
 - "expanded": a sum of monomials (numbers times powers of variables or of other atoms such
-  as `sin(x)`), no bracketed sum multiplied or raised to a power (`x(x+1)`, `(x+1)^2`,
-  `(2x)^2`), no two terms with the same monomial (`x + x`). Denominators are not inspected.
+  as `sin(x)`), no bracketed sum multiplied, negated or raised to a power (`x(x+1)`,
+  `-(x+1)`, `2-(x+1)`, `(x+1)^2`, `(2x)^2`), no two terms with the same monomial (`x + x`).
+  Denominators are not inspected.
 - "lowest_terms": in every fraction (a product with divisors) numerator and denominator have
   no common factor: no common integer (`6/8`, `(2x+2)/4`), no common polynomial factor
   (`(x^2-1)/(x-1)`), no factor written on both sides. Fractions with decimals are not judged;
@@ -530,6 +531,19 @@ def _unexpanded_product(node: Node) -> bool:
     return False
 
 
+def _unexpanded_minus(node: Node) -> bool:
+    """A minus sign not distributed over a bracket: -(x+1), 2-(x+1)."""
+    if isinstance(node, Neg):
+        inner = _unsigned(node.operand)
+        return isinstance(inner, Sum) and _has_variables(inner)
+    if isinstance(node, Sum):
+        return any(
+            negative and isinstance(_unsigned(term), Sum) and _has_variables(term)
+            for negative, term in node.terms
+        )
+    return False
+
+
 def _unsigned(node: Node) -> Node:
     while isinstance(node, Neg):
         node = node.operand
@@ -553,7 +567,7 @@ def _numerators(node: Node) -> Iterator[Node]:
 
 
 def _is_expanded(node: Node) -> bool:
-    if any(_unexpanded_product(part) for part in _numerators(node)):
+    if any(_unexpanded_product(part) or _unexpanded_minus(part) for part in _numerators(node)):
         return False
     keys = [_monomial_key(term) for _, term in _terms(node)]
     return len(keys) == len(set(keys))

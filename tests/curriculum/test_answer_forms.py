@@ -216,6 +216,16 @@ def test_an_expanded_answer_in_any_order_is_accepted() -> None:
 
 
 @pytest.mark.parametrize(
+    ("answer", "response", "correct"),
+    [("-x-1", "-(x+1)", False), ("1-x", "2-(x+1)", False), ("-x-1", "-1-x", True)],
+)
+def test_a_minus_must_be_distributed_over_its_bracket(
+    answer: str, response: str, correct: bool
+) -> None:
+    assert grade("expression", expression(answer, "expanded"), response).correct is correct
+
+
+@pytest.mark.parametrize(
     ("answer", "response"),
     [("3/4", "6/8"), ("(x+1)/(2x)", "(2x+2)/(4x)"), ("(x-1)/(x+1)", "(x^2-1)/(x^2+2x+1)")],
 )
