@@ -350,6 +350,8 @@ ABS_AND_ROOTS = [
           "where the principal cbrt(x^3) is real (x > 0) it equals x"),
     right("root-two-thirds", E, ex("x^(2/3)"), "cbrt(x)^2", "both are e^(2/3 ln x) (principal)"),
     right("root-as-power", E, ex("sqrt(x)"), "x^(1/2)", "x^(1/2) is sqrt x"),
+    right("root-product-on-interval", E, ex("sqrt(1-x^2)"), "sqrt(1-x)sqrt(1+x)",
+          "equal on [-1, 1] where both are real (and as principal values outside it)"),
     right("root-conjugate", E, ex("sqrt(x+1) - sqrt(x)"), "1/(sqrt(x+1) + sqrt(x))",
           "multiply by the conjugate: (x+1) - x = 1"),
 ]
