@@ -155,6 +155,10 @@ def bwrap_command(limits: Limits, seccomp_fd: int) -> list[str]:
         "--size", str(limits.tmpfs_mb * 1024 * 1024),
         "--tmpfs", "/tmp",  # noqa: S108 (the sandbox's own tmpfs)
         "--chdir", "/tmp",  # noqa: S108
+        # The root and /dev are bubblewrap's own tmpfs, with no size limit: read-only, or a
+        # learner could fill the host's memory with files there.
+        "--remount-ro", "/",
+        "--remount-ro", "/dev",  # a tmpfs too; its device nodes still work
         "--hostname", "sandbox",
         "--clearenv",
         "--setenv", "LANG", "C.UTF-8",
