@@ -49,16 +49,16 @@ class RequestBodyLimitMiddleware:
 
     @staticmethod
     def too_large(request: HttpRequest, limit: int) -> HttpResponse:
+        # (No `Connection: close`: WSGI leaves hop-by-hop headers to the server, which discards
+        # or drops the unread body itself.)
         detail = f"The request body is too large: at most {limit} bytes are accepted."
-        # The server never reads the body; the client must not send it on this connection.
-        headers = {"Connection": "close"}
         if request.path.startswith(API_PREFIX):
             body = {
                 "type": "client_error",
                 "errors": [{"code": "request_too_large", "detail": detail, "attr": None}],
             }
-            return JsonResponse(body, status=413, headers=headers)
-        return HttpResponse(detail, status=413, content_type="text/plain", headers=headers)
+            return JsonResponse(body, status=413)
+        return HttpResponse(detail, status=413, content_type="text/plain")
 
 
 # --- Content-Security-Policy -----------------------------------------------------------------

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from io import BytesIO
 from typing import Any
+from wsgiref.util import is_hop_by_hop
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
@@ -54,6 +55,8 @@ def call_wsgi(path: str, content_length: int, content_type: str) -> tuple[str, b
     started: list[str] = []
 
     def start_response(status: str, headers: list[tuple[str, str]], *args: Any) -> None:
+        # WSGI servers refuse hop-by-hop headers from the application (a 500 under runserver).
+        assert not [name for name, _ in headers if is_hop_by_hop(name)]
         started.append(status)
 
     body = b"".join(WSGIHandler()(environ, start_response))
