@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -200,7 +201,7 @@ def _value_for(achievement: Achievement, purse: Purse, track_lessons: dict[int, 
     return int(purse.value(column)) if column else 0
 
 
-CRITERIA_COLUMNS = {
+CRITERIA_COLUMNS: dict[str, str] = {
     Criteria.CORRECT_ANSWERS: "correct_answers",
     Criteria.LESSONS_COMPLETED: "lessons_completed",
     Criteria.QUIZ_COMPLETED: "quizzes_completed",
@@ -366,8 +367,13 @@ def purse_settle(purse: Purse) -> Outcome:
             )
         for (track_id, when), amount in bumps.items():
             transaction.on_commit(
-                lambda t=track_id, w=when, a=amount: leaderboards.bump(
-                    user_id=user_id, amount=a, track_id=t, at=w, username=username
+                partial(
+                    leaderboards.bump,
+                    user_id=user_id,
+                    amount=amount,
+                    track_id=track_id,
+                    at=when,
+                    username=username,
                 )
             )
     # Settled: the purse starts again from what was written (a caller may reuse it).
@@ -382,6 +388,7 @@ def purse_settle(purse: Purse) -> Outcome:
     return purse.outcome
 
 
+@transaction.atomic
 def xp_award(
     *,
     user: User,
@@ -456,9 +463,51 @@ def session_completed(
     it (written with the answer's, and the returned outcome is the session's part only);
     otherwise they are written here.
     """
+    if purse is None:
+        with transaction.atomic():
+            return _session_completed(
+                user=user,
+                session_id=session_id,
+                mode=mode,
+                accuracy=accuracy,
+                lesson_id=lesson_id,
+                lesson_xp=lesson_xp,
+                first_completion=first_completion,
+                track_id=track_id,
+                at=at,
+                purse=purse_open(user=user),
+                own=True,
+            )
+    return _session_completed(
+        user=user,
+        session_id=session_id,
+        mode=mode,
+        accuracy=accuracy,
+        lesson_id=lesson_id,
+        lesson_xp=lesson_xp,
+        first_completion=first_completion,
+        track_id=track_id,
+        at=at,
+        purse=purse,
+        own=False,
+    )
+
+
+def _session_completed(
+    *,
+    user: User,
+    session_id: int,
+    mode: str,
+    accuracy: float | None,
+    lesson_id: int | None,
+    lesson_xp: int,
+    first_completion: bool,
+    track_id: int | None,
+    at: datetime | None,
+    purse: Purse,
+    own: bool,
+) -> Outcome:
     when = at or timezone.now()
-    own = purse is None
-    purse = purse or purse_open(user=user)
     before = len(purse.grants), len(purse.outcome.achievements)
     outcome = Outcome(level_before=purse.standing.level, level=purse.standing.level)
     # The streak first: an achievement earned below may grant a freeze, which must add to the
@@ -593,6 +642,7 @@ def daily_goal_reached(
     return Outcome(xp=xp, level_before=purse.standing.level, level=purse.level())
 
 
+@transaction.atomic
 def achievements_check(*, user: User, criteria: set[str], track_id: int | None = None) -> Outcome:
     """Award the not-yet-earned achievements of these criteria whose threshold is now met.
 

@@ -399,5 +399,9 @@ def _exercise_saved(sender: Any, instance: Exercise, **kwargs: Any) -> None:
 @receiver(post_save, sender=Unit)
 def _container_saved(sender: Any, instance: Lesson | Unit, **kwargs: Any) -> None:
     # Moved between units or tracks: the graded exercise carries its lesson's unit and track.
-    where = {"lesson": instance} if isinstance(instance, Lesson) else {"lesson__unit": instance}
-    question_stamps_forget(list(Exercise.objects.filter(**where).values_list("pk", "updated_at")))
+    exercises = (
+        Exercise.objects.filter(lesson=instance)
+        if isinstance(instance, Lesson)
+        else Exercise.objects.filter(lesson__unit=instance)
+    )
+    question_stamps_forget(list(exercises.values_list("pk", "updated_at")))

@@ -326,14 +326,22 @@ def placement_apply(*, session: PracticeSession, purse: gamification.Purse) -> P
     outcome.track_opened = track_row.unlocked_at is None
     by_unit = session.config.get("scope") == "unit" and session.unit_id is not None
     amount = TEST_OUT_XP if by_unit else PLACEMENT_XP
-    source = {
-        "reason": XPEvent.Reason.LESSON_COMPLETE,
-        "source_type": "test_out" if by_unit else "placement",
-        "source_id": session.unit_id if by_unit else track.pk,
-    }
-    if not XPEvent.objects.filter(user=user, **source).exists():
+    reason = XPEvent.Reason.LESSON_COMPLETE
+    source_type = "test_out" if by_unit else "placement"
+    source_id = int(session.unit_id if by_unit else track.pk)  # type: ignore[arg-type]
+    paid = XPEvent.objects.filter(
+        user=user, reason=reason, source_type=source_type, source_id=source_id
+    ).exists()
+    if not paid:
         # Paid with the rest of the event (`purse_settle`), once per track or unit.
-        outcome.xp = purse.grant(amount=amount, track_id=track.pk, at=now, **source)
+        outcome.xp = purse.grant(
+            amount=amount,
+            reason=reason,
+            source_type=source_type,
+            source_id=source_id,
+            track_id=track.pk,
+            at=now,
+        )
     outcome.reward = gamification.Outcome(xp=outcome.xp)
     TrackProgress.objects.filter(pk=track_row.pk).update(
         units_completed=F("units_completed") + units_done,

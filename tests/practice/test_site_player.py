@@ -171,7 +171,7 @@ def test_the_player_page_takes_a_fixed_number_of_queries(
     player = Player(learner, lesson_session(learner, lesson))
     player.open()  # the question's content is cached now, as it is for every learner but one
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         player.open()
 
 
@@ -187,7 +187,7 @@ def test_posting_an_answer_takes_a_fixed_number_of_queries(
     form = player.form(right_answer(exercise, seed))
     url = reverse("practice:answer", args=[player.session.pk])
 
-    with django_assert_num_queries(38):
+    with django_assert_num_queries(19):
         response = player.client.post(url, form, **HTMX)
 
     assert "Correct!" in text_of(response.content.decode())
