@@ -23,18 +23,18 @@ every judgement is made on the host or in a ``check`` run, which holds no learne
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import os
-import runpy
 import sys
 import time
-import traceback
-from decimal import Decimal
-from fractions import Fraction
-from types import ModuleType
-from typing import Any
+
+# Start-up is paid on every run: nothing is imported that a run may not need (typing,
+# importlib.util, traceback, fractions and decimal cost more than the rest together).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
+    from typing import Any
 
 SOLUTION_PATH = "/tmp/solution.py"  # noqa: S108 (the sandbox's private tmpfs)
 SHOWN_NAME = "solution.py"
@@ -89,7 +89,13 @@ def to_json(value: Any, depth: int = 0) -> Any:
         return value
     if isinstance(value, float):
         return value
-    if isinstance(value, Fraction | Decimal):
+    # A Fraction or Decimal can only come from code that imported its module.
+    exact = tuple(
+        getattr(sys.modules[name], cls)
+        for name, cls in (("fractions", "Fraction"), ("decimal", "Decimal"))
+        if name in sys.modules
+    )
+    if exact and isinstance(value, exact):
         return int(value) if value == int(value) else float(value)
     if isinstance(value, list | tuple):
         return [to_json(item, depth + 1) for item in value]
@@ -102,6 +108,8 @@ def to_json(value: Any, depth: int = 0) -> Any:
 
 def learner_traceback(error: BaseException) -> str:
     """The exception with the learner's own frames only (no harness, no standard library)."""
+    import traceback
+
     if isinstance(error, SyntaxError) and error.filename == SOLUTION_PATH:
         error.filename = SHOWN_NAME
         return "".join(traceback.format_exception_only(error)).rstrip()
@@ -150,14 +158,11 @@ class Reporter:
         self.stream.flush()
 
 
-def load_module(path: str, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+def load_module(name: str) -> ModuleType:
+    """Import /tmp/<name>.py through the ordinary import system (already loaded at start-up)."""
+    sys.modules.pop(name, None)
+    sys.path_importer_cache.clear()  # the file may be newer than the finder's view of /tmp
+    return __import__(name)
 
 
 def solve(payload: dict[str, Any], report: Reporter) -> None:
@@ -166,7 +171,6 @@ def solve(payload: dict[str, Any], report: Reporter) -> None:
     entry: str | None = payload["entry"]
     with open(SOLUTION_PATH, "w", encoding="utf-8") as handle:
         handle.write(payload["source"])
-    sys.path[:0] = ["/tmp"]  # noqa: S108 (the learner's own helper files, if it writes any)
     sys.argv = [SHOWN_NAME]
     function = None
     if entry is not None:
@@ -174,7 +178,7 @@ def solve(payload: dict[str, Any], report: Reporter) -> None:
         sys.stdout = sys.stderr = captured
         sys.stdin = io.StringIO("")
         try:
-            module = load_module(SOLUTION_PATH, "solution")
+            module = load_module("solution")
             function = getattr(module, entry, None)
         except BaseException as error:  # noqa: BLE001 (anything the learner's module raises)
             kind, message = describe_failure(error, memory_mb)
@@ -202,6 +206,8 @@ def solve(payload: dict[str, Any], report: Reporter) -> None:
             if function is not None:
                 value = function(*json.loads(json.dumps(test.get("args", []))))
             else:
+                import runpy
+
                 runpy.run_path(SOLUTION_PATH, run_name="__main__")
                 value = None
             elapsed = (time.perf_counter() - started) * 1000
@@ -256,10 +262,12 @@ def check(payload: dict[str, Any], report: Reporter) -> None:
             handle.write(CHECK_TEMPLATE.format(expression=item["expression"]))
         sys.stdout = sys.stderr = CappedWriter(0, 1 << 20)
         try:
-            module = load_module(path, f"check_{index}")
+            module = load_module(f"check_{index}")
             passed = bool(module.check(item["result"], item["args"], item["stdin"]))
             report.send(event="check", index=index, passed=passed, error=None)
         except BaseException as error:  # noqa: BLE001 (an author's expression may raise anything)
+            import traceback
+
             message = "".join(traceback.format_exception_only(error)).strip()
             report.send(event="check", index=index, passed=False, error=message)
         finally:
@@ -276,6 +284,7 @@ def main() -> None:
     os.dup2(null, 2)
     os.close(null)
     sys.stdin = io.StringIO("")
+    sys.path[:0] = ["/tmp"]  # noqa: S108 (where the code to run is written)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 2000))
     try:
         if payload["mode"] == "solve":
