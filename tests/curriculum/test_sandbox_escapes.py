@@ -318,3 +318,18 @@ def test_without_bubblewrap_nothing_runs_and_the_message_names_the_package(
     assert not marker.exists()
     monkeypatch.setattr(runner.grader, "_available", None)
     assert runner.sandbox_available() is False
+
+
+def test_a_sandbox_that_cannot_be_built_is_the_hosts_problem_not_the_learners(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    build = sandbox_module.bwrap_command
+
+    def broken(limits: Limits, seccomp_fd: int) -> list[str]:
+        command = build(limits, seccomp_fd)
+        at = command.index("--unshare-all")
+        return [*command[:at], "--no-such-option", *command[at:]]
+
+    monkeypatch.setattr(sandbox_module, "bwrap_command", broken)
+    with pytest.raises(runner.RunnerUnavailable, match="cannot start its sandbox: bwrap:"):
+        run_tests("def f():\n    return 1\n", [TestCase("t", expected=1)], entry="f")

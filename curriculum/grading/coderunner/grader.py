@@ -423,7 +423,9 @@ def _syntax_error(source: str) -> str | None:
         ast.parse(source, filename="solution.py")
     except SyntaxError as error:
         return "".join(traceback.format_exception_only(error)).rstrip()
-    except (ValueError, RecursionError, MemoryError) as error:
+    except (RecursionError, MemoryError):
+        return "Your code is nested too deeply to be read."
+    except ValueError as error:  # e.g. a null byte
         return f"Your code could not be read: {error}"
     return None
 

@@ -289,6 +289,10 @@ def _communicate(
     run.cpu_ms = (usage.ru_utime + usage.ru_stime) * 1000
     run.peak_memory_kb = int(usage.ru_maxrss)
     run.stderr = errors.decode("utf-8", "replace")
+    if not run.lines and run.stderr.startswith("bwrap:"):
+        # The sandbox itself could not be built (no user namespaces, say): that is the host's
+        # problem, not the learner's. Learner code never writes here (fd 2 is /dev/null to it).
+        raise RunnerUnavailable(f"The code runner cannot start its sandbox: {run.stderr.strip()}")
     cpu_out = run.cpu_ms >= limits.cpu_seconds * 1000 * 0.98
     if not run.finished and (cpu_out or run.exit_code in (-signal.SIGXCPU, 128 + signal.SIGXCPU)):
         run.timed_out = True
