@@ -1,0 +1,679 @@
+"""Worked steps: what the tutor shows, and the derivative and antiderivative step builders.
+
+A builder returns a `Worked`: the steps for the learner plus the claims that justify them
+(`tutor.verify`). Steps are never shown unless every claim holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+from sympy.integrals import manualintegrate as mi
+
+from tutor import verify
+from tutor.symbolic import NotRepresentable, latex_of, size_of, spoken_of, text_of
+
+MAX_FUNCTION_SIZE = 60  # SymPy operations in a function the tutor will work on
+MAX_STEPS = 40
+
+
+class NoSteps(Exception):
+    """The tutor has no worked steps for this (too big, or a rule it does not explain)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One line of a worked solution.
+
+    `text` is plain words, `latex` the step's mathematics for KaTeX, `spoken` the same for a
+    screen reader, `rule` the rule's name ("chain rule"), `expression_latex` the expression the
+    step arrives at ("" when it arrives at none) and `expression` that expression in the
+    grader's syntax, for checks ("" likewise).
+    """
+
+    text: str
+    latex: str = ""
+    spoken: str = ""
+    rule: str = ""
+    expression_latex: str = ""
+    expression: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Worked steps; `verified` is True only when the grader checked every one of them."""
+
+    steps: list[Step]
+    verified: bool
+    summary: str
+
+
+@dataclass
+class Worked:
+    steps: list[Step] = field(default_factory=list)
+    claims: list[verify.Claim] = field(default_factory=list)
+    result: Any = None
+    strategy: str = ""
+    first_hint: list[Step] = field(default_factory=list)  # for "Help me": never the answer
+    definite: bool = False  # a definite integral: a number, no constant of integration
+
+
+def step(text: str, *, rule: str = "", latex: str = "", result: Any = None) -> Step:
+    """A step; `result` (a SymPy object) fills the expression fields and the spoken text."""
+    if result is None:
+        return Step(text=text, latex=latex, spoken=text, rule=rule)
+    try:
+        return Step(
+            text=text,
+            latex=latex,
+            spoken=f"{text} Result: {spoken_of(result)}",
+            rule=rule,
+            expression_latex=latex_of(result),
+            expression=text_of(result),
+        )
+    except NotRepresentable as exc:
+        raise NoSteps(str(exc)) from exc
+
+
+def tex(expr: Any) -> str:
+    try:
+        return latex_of(expr)
+    except NotRepresentable as exc:
+        raise NoSteps(str(exc)) from exc
+
+
+def guard_size(expr: Any) -> None:
+    if size_of(expr) > MAX_FUNCTION_SIZE:
+        raise NoSteps("too large")
+
+
+# --------------------------------------------------------------------------------------------
+# Derivatives
+# --------------------------------------------------------------------------------------------
+
+# Deliberate mistakes the differentiator can make, so diagnosis can rebuild a learner's answer.
+DERIVATIVE_BUGS = (
+    "chain_inner",
+    "product_sign",
+    "product_missing_term",
+    "power_keep_exponent",
+    "power_raise_exponent",
+    "quotient_sign",
+    "quotient_no_square",
+    "constant_not_zero",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BugSite:
+    """Where a deliberate mistake changed a derivative: the function and its right derivative."""
+
+    function: Any
+    right: Any
+    wrong: Any
+
+
+def _outer_derivatives(u: Any) -> dict[type, Callable[[Any], Any]]:
+    return {
+        sympy.sin: lambda: sympy.cos(u),
+        sympy.cos: lambda: -sympy.sin(u),
+        sympy.tan: lambda: sympy.sec(u) ** 2,
+        sympy.sec: lambda: sympy.sec(u) * sympy.tan(u),
+        sympy.csc: lambda: -sympy.csc(u) * sympy.cot(u),
+        sympy.cot: lambda: -sympy.csc(u) ** 2,
+        sympy.log: lambda: 1 / u,
+        sympy.atan: lambda: 1 / (1 + u**2),
+        sympy.asin: lambda: 1 / sympy.sqrt(1 - u**2),
+        sympy.acos: lambda: -1 / sympy.sqrt(1 - u**2),
+        sympy.exp: lambda: sympy.exp(u),
+    }
+
+
+_FUNCTION_RULES = {
+    sympy.sin: ("trig rule", r"\frac{d}{dx}\sin u = \cos u"),
+    sympy.cos: ("trig rule", r"\frac{d}{dx}\cos u = -\sin u"),
+    sympy.tan: ("trig rule", r"\frac{d}{dx}\tan u = \sec^2 u"),
+    sympy.sec: ("trig rule", r"\frac{d}{dx}\sec u = \sec u \tan u"),
+    sympy.csc: ("trig rule", r"\frac{d}{dx}\csc u = -\csc u \cot u"),
+    sympy.cot: ("trig rule", r"\frac{d}{dx}\cot u = -\csc^2 u"),
+    sympy.log: ("ln rule", r"\frac{d}{dx}\ln u = \frac{1}{u}"),
+    sympy.atan: ("inverse trig rule", r"\frac{d}{dx}\arctan u = \frac{1}{1 + u^2}"),
+    sympy.asin: ("inverse trig rule", r"\frac{d}{dx}\arcsin u = \frac{1}{\sqrt{1 - u^2}}"),
+    sympy.acos: ("inverse trig rule", r"\frac{d}{dx}\arccos u = -\frac{1}{\sqrt{1 - u^2}}"),
+    sympy.exp: ("exponential rule", r"\frac{d}{dx}e^u = e^u"),
+}
+
+
+def _d(f: Any) -> str:
+    return rf"\frac{{d}}{{dx}}\left[{tex(f)}\right]"
+
+
+class Differentiator:
+    """Differentiates a SymPy expression rule by rule, writing a step for each rule used.
+
+    With `bug`, it makes that one mistake wherever the rule applies (for diagnosis) and
+    records the places in `sites`.
+    """
+
+    def __init__(self, variable: Any, bug: str | None = None) -> None:
+        self.x = variable
+        self.bug = bug
+        self.steps: list[Step] = []
+        self.claims: list[verify.Claim] = []
+        self.sites: list[BugSite] = []
+        self.rules: list[str] = []
+
+    def _record(self, at: int, made: Step, function: Any, result: Any) -> None:
+        if len(self.steps) > MAX_STEPS:
+            raise NoSteps("too many steps")
+        self.steps.insert(at, made)
+        self.rules.append(made.rule)
+        if self.bug is None:
+            self.claims.append(verify.Derivative(function, result, str(self.x)))
+
+    def _site(self, function: Any, right: Any, wrong: Any) -> Any:
+        self.sites.append(BugSite(function, right, wrong))
+        return wrong
+
+    def d(self, f: Any) -> Any:
+        x = self.x
+        at = len(self.steps)
+        if not f.has(x):
+            result = sympy.Integer(0)
+            if self.bug == "constant_not_zero" and f != 0:
+                result = self._site(f, sympy.Integer(0), f)
+            self._record(
+                at,
+                step(
+                    f"The derivative of a constant is 0: {spoken_of_safe(f)} does not change.",
+                    rule="constant rule",
+                    latex=rf"{_d(f)} = 0",
+                    result=sympy.Integer(0),
+                ),
+                f,
+                sympy.Integer(0),
+            )
+            return result
+        if f == x:
+            self._record(
+                at,
+                step("The derivative of x is 1.", rule="power rule", latex=rf"{_d(x)} = 1"),
+                f,
+                sympy.Integer(1),
+            )
+            return sympy.Integer(1)
+        if f.is_Add:
+            parts = [self.d(term) for term in f.as_ordered_terms()]
+            result = sympy.Add(*parts)
+            made = step(
+                "Sum rule: differentiate term by term.",
+                rule="sum rule",
+                latex=rf"{_d(f)} = "
+                + " + ".join(_d(term) for term in f.as_ordered_terms()),
+                result=result if self.bug is None else None,
+            )
+            self._record(at, made, f, result)
+            return result
+        if f.is_Mul:
+            return self._mul(f, at)
+        if f.is_Pow:
+            return self._pow(f, at)
+        if type(f) in _FUNCTION_RULES:
+            return self._function(f, at)
+        raise NoSteps(f"no rule for {type(f).__name__}")
+
+    def _mul(self, f: Any, at: int) -> Any:
+        x = self.x
+        constant, rest = f.as_independent(x, as_Add=False)
+        if constant != 1:
+            inner = self.d(rest)
+            result = constant * inner
+            self._record(
+                at,
+                step(
+                    f"Constant multiple rule: keep the factor {spoken_of_safe(constant)} and "
+                    f"differentiate {spoken_of_safe(rest)}.",
+                    rule="constant multiple rule",
+                    latex=rf"{_d(f)} = {tex(constant)} \cdot {_d(rest)}",
+                    result=result if self.bug is None else None,
+                ),
+                f,
+                result,
+            )
+            return result
+        numerator, denominator = sympy.fraction(f)
+        if denominator.has(x) and numerator.has(x):
+            return self._quotient(f, numerator, denominator, at)
+        factors = sympy.Mul.make_args(f)
+        u, v = factors[0], sympy.Mul(*factors[1:])
+        du, dv = self.d(u), self.d(v)
+        right = du * v + u * dv
+        result = right
+        if self.bug == "product_sign":
+            result = self._site(f, right, du * v - u * dv)
+        elif self.bug == "product_missing_term":
+            result = self._site(f, right, du * dv)
+        self._record(
+            at,
+            step(
+                f"Product rule: (fg)' = f'g + fg' with f = {spoken_of_safe(u)} and "
+                f"g = {spoken_of_safe(v)}; f' = {spoken_of_safe(du)}, g' = {spoken_of_safe(dv)}.",
+                rule="product rule",
+                latex=(
+                    rf"{_d(f)} = \left({tex(du)}\right) \cdot {tex(v)} + "
+                    rf"{tex(u)} \cdot \left({tex(dv)}\right)"
+                ),
+                result=right if self.bug is None else None,
+            ),
+            f,
+            right,
+        )
+        return result
+
+    def _quotient(self, f: Any, top: Any, bottom: Any, at: int) -> Any:
+        dtop, dbottom = self.d(top), self.d(bottom)
+        right = (dtop * bottom - top * dbottom) / bottom**2
+        result = right
+        if self.bug == "quotient_sign":
+            result = self._site(f, right, (top * dbottom - dtop * bottom) / bottom**2)
+        elif self.bug == "quotient_no_square":
+            result = self._site(f, right, (dtop * bottom - top * dbottom) / bottom)
+        self._record(
+            at,
+            step(
+                f"Quotient rule: (f/g)' = (f'g - fg')/g^2 with f = {spoken_of_safe(top)} and "
+                f"g = {spoken_of_safe(bottom)}; f' = {spoken_of_safe(dtop)}, "
+                f"g' = {spoken_of_safe(dbottom)}.",
+                rule="quotient rule",
+                latex=(
+                    rf"{_d(f)} = \frac{{\left({tex(dtop)}\right) \cdot {tex(bottom)} - "
+                    rf"{tex(top)} \cdot \left({tex(dbottom)}\right)}}"
+                    rf"{{\left({tex(bottom)}\right)^2}}"
+                ),
+                result=right if self.bug is None else None,
+            ),
+            f,
+            right,
+        )
+        return result
+
+    def _pow(self, f: Any, at: int) -> Any:
+        x = self.x
+        base, exponent = f.args
+        if not exponent.has(x):
+            if base == x:
+                right = exponent * x ** (exponent - 1)
+                result = right
+                if self.bug == "power_keep_exponent":
+                    result = self._site(f, right, exponent * x**exponent)
+                elif self.bug == "power_raise_exponent":
+                    result = self._site(f, right, exponent * x ** (exponent + 1))
+                written = ""
+                if exponent.is_Rational and not exponent.is_Integer or exponent.is_negative:
+                    written = f"Write it as the power x^({text_of_safe(exponent)}). "
+                self._record(
+                    at,
+                    step(
+                        f"{written}Power rule: bring the power {text_of_safe(exponent)} down "
+                        "and lower it by one.",
+                        rule="power rule",
+                        latex=(
+                            rf"{_d(f)} = {tex(exponent)} \cdot x^{{{tex(exponent - 1)}}}"
+                        ),
+                        result=right,
+                    ),
+                    f,
+                    right,
+                )
+                return result
+            inner = self.d(base)
+            outer = exponent * base ** (exponent - 1)
+            return self._chain(
+                f,
+                at,
+                outer,
+                inner,
+                base,
+                f"the power rule on the outside, u^{text_of_safe(exponent)}",
+            )
+        if not base.has(x):
+            inner = self.d(exponent)
+            outer = f * sympy.log(base)
+            return self._chain(
+                f, at, outer, inner, exponent, f"a^u has derivative a^u ln(a) for a = {base}"
+            )
+        rewritten = sympy.exp(exponent * sympy.log(base))
+        made = step(
+            "Both the base and the power vary: write the function as e^(power times ln(base)).",
+            rule="logarithmic differentiation",
+            latex=rf"{tex(f)} = e^{{{tex(exponent * sympy.log(base))}}}",
+        )
+        inner = self.d(exponent * sympy.log(base))
+        result = f * inner
+        self._record(at, made, f, result)
+        self.steps.insert(
+            at + 1 + (len(self.steps) - at - 1),
+            step(
+                "Exponential rule with the chain rule: multiply by the derivative of the power.",
+                rule="chain rule",
+                latex=rf"{_d(rewritten)} = {tex(f)} \cdot \left({tex(inner)}\right)",
+                result=result if self.bug is None else None,
+            ),
+        )
+        return result
+
+    def _function(self, f: Any, at: int) -> Any:
+        u = f.args[0]
+        outer = _outer_derivatives(u)[type(f)]()
+        rule, formula = _FUNCTION_RULES[type(f)]
+        if u == self.x:
+            self._record(
+                at,
+                step(
+                    f"Use the rule {formula_words(formula)}.",
+                    rule=rule,
+                    latex=rf"{_d(f)} = {tex(outer)}",
+                    result=outer,
+                ),
+                f,
+                outer,
+            )
+            return outer
+        inner = self.d(u)
+        return self._chain(f, at, outer, inner, u, f"the {rule} on the outside")
+
+    def _chain(self, f: Any, at: int, outer: Any, inner: Any, u: Any, how: str) -> Any:
+        right = outer * inner
+        result = right
+        if self.bug == "chain_inner" and inner != 1:
+            result = self._site(f, right, outer)
+        self._record(
+            at,
+            step(
+                f"Chain rule with the inner function u = {spoken_of_safe(u)}: differentiate "
+                f"the outside ({how}), then multiply by the inner derivative "
+                f"u' = {spoken_of_safe(inner)}.",
+                rule="chain rule",
+                latex=(
+                    rf"{_d(f)} = {tex(outer)} \cdot \underbrace{{{tex(inner)}}}"
+                    r"_{\text{inner derivative}}"
+                ),
+                result=right if self.bug is None else None,
+            ),
+            f,
+            right,
+        )
+        return result
+
+
+def formula_words(formula: str) -> str:
+    return (
+        formula.replace(r"\frac{d}{dx}", "d/dx ")
+        .replace("\\", "")
+        .replace("{", "(")
+        .replace("}", ")")
+    )
+
+
+def spoken_of_safe(expr: Any) -> str:
+    try:
+        return spoken_of(expr)
+    except NotRepresentable as exc:
+        raise NoSteps(str(exc)) from exc
+
+
+def text_of_safe(expr: Any) -> str:
+    try:
+        return text_of(expr)
+    except NotRepresentable as exc:
+        raise NoSteps(str(exc)) from exc
+
+
+def derivative_worked(function: Any, variable: Any) -> Worked:
+    """Steps for d/dx of `function`, each checked against the grader's differentiator."""
+    guard_size(function)
+    engine = Differentiator(variable)
+    result = engine.d(function)
+    simplified = sympy.simplify(result) if size_of(result) <= MAX_FUNCTION_SIZE else result
+    worked = Worked(steps=list(engine.steps), claims=list(engine.claims), result=result)
+    worked.steps.insert(
+        0,
+        step(
+            f"We differentiate {spoken_of_safe(function)} with respect to {variable}.",
+            rule="",
+            latex=_d(function),
+        ),
+    )
+    if size_of(simplified) < size_of(result):
+        worked.steps.append(
+            step(
+                "Simplify.",
+                rule="simplify",
+                latex=rf"{tex(result)} = {tex(simplified)}",
+                result=simplified,
+            )
+        )
+        worked.claims.append(verify.Equal(result, simplified))
+        worked.result = simplified
+    main_rule = engine.rules[-1] if engine.rules else ""
+    worked.strategy = main_rule
+    worked.first_hint = [
+        step(
+            f"Start with the {main_rule}: which rule fits the outermost operation of "
+            f"{spoken_of_safe(function)}?"
+            if main_rule
+            else "Differentiate term by term.",
+            rule=main_rule,
+            latex=_d(function),
+        )
+    ]
+    return worked
+
+
+def buggy_derivatives(function: Any, variable: Any) -> dict[str, tuple[Any, list[BugSite]]]:
+    """For each differentiation mistake that applies, the answer it leads to and where."""
+    found: dict[str, tuple[Any, list[BugSite]]] = {}
+    for bug in DERIVATIVE_BUGS:
+        engine = Differentiator(variable, bug)
+        try:
+            wrong = engine.d(function)
+        except NoSteps:
+            continue
+        if engine.sites:
+            found[bug] = (wrong, engine.sites)
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# Antiderivatives (SymPy's manualintegrate.integral_steps, rule by rule)
+# --------------------------------------------------------------------------------------------
+
+_ATOMIC_RULES = {
+    "ConstantRule": "constant rule",
+    "PowerRule": "power rule",
+    "ExpRule": "exponential rule",
+    "SinRule": "trig rule",
+    "CosRule": "trig rule",
+    "Sec2Rule": "trig rule",
+    "SecTanRule": "trig rule",
+    "Csc2Rule": "trig rule",
+    "CscCotRule": "trig rule",
+    "ArctanRule": "inverse trig rule",
+    "ArcsinRule": "inverse trig rule",
+}
+
+
+def _int(f: Any, x: Any) -> str:
+    return rf"\int {tex(f)}\,d{x}"
+
+
+class Integrator:
+    """Walks SymPy's integral_steps, writing one step per rule and checking each by derivative."""
+
+    def __init__(self, variable: Any) -> None:
+        self.x = variable
+        self.steps: list[Step] = []
+        self.claims: list[verify.Claim] = []
+        self.rules: list[str] = []
+
+    def walk(self, rule: Any, integrand: Any = None) -> Any:
+        """The antiderivative of `integrand` (the parent's view of it: SymPy's own label on a
+        nested rule may differ by a constant factor) by `rule`."""
+        if len(self.steps) > MAX_STEPS:
+            raise NoSteps("too many steps")
+        name = type(rule).__name__
+        x = rule.variable
+        at = len(self.steps)
+        f = rule.integrand if integrand is None else integrand
+        if name == "AlternativeRule":
+            return self.walk(rule.alternatives[0], f)
+        if name == "RewriteRule":
+            self.steps.append(
+                step(
+                    "Rewrite the integrand.",
+                    rule="rewrite",
+                    latex=rf"{tex(f)} = {tex(rule.rewritten)}",
+                )
+            )
+            self.claims.append(verify.Equal(f, rule.rewritten))
+            return self.walk(rule.substep, rule.rewritten)
+        if name == "ConstantTimesRule":
+            inner = self.walk(rule.substep, rule.other)
+            result = rule.constant * inner
+            made = step(
+                f"Constant multiple rule: take the factor {spoken_of_safe(rule.constant)} "
+                "outside the integral.",
+                rule="constant multiple rule",
+                latex=rf"{_int(f, x)} = {tex(rule.constant)} {_int(rule.other, x)}",
+                result=result,
+            )
+        elif name == "AddRule":
+            parts = [self.walk(sub) for sub in rule.substeps]
+            result = sympy.Add(*parts)
+            made = step(
+                "Sum rule: integrate term by term.",
+                rule="sum rule",
+                latex=rf"{_int(f, x)} = "
+                + " + ".join(_int(sub.integrand, x) for sub in rule.substeps),
+                result=result,
+            )
+        elif name == "URule":
+            u = sympy.Symbol("u")
+            sub = _rename(rule.substep, rule.u_var, u)
+            inner = self.walk(sub)
+            result = inner.subs(u, rule.u_func)
+            made = step(
+                f"Substitute u = {spoken_of_safe(rule.u_func)}, so du = "
+                f"{spoken_of_safe(sympy.diff(rule.u_func, x))} d{x}; then substitute back.",
+                rule="u-substitution",
+                latex=rf"{_int(f, x)} = {_int(sub.integrand, u)}",
+                result=result,
+            )
+        elif name == "PartsRule":
+            v = self.walk(rule.v_step, rule.dv)
+            second = (
+                self.walk(rule.second_step, v * sympy.diff(rule.u, x))
+                if rule.second_step
+                else sympy.Integer(0)
+            )
+            result = rule.u * v - second
+            made = step(
+                f"Integration by parts with u = {spoken_of_safe(rule.u)} and "
+                f"dv = {spoken_of_safe(rule.dv)} d{x}.",
+                rule="integration by parts",
+                latex=rf"{_int(f, x)} = {tex(rule.u * v)} - {_int(v * sympy.diff(rule.u, x), x)}",
+                result=result,
+            )
+        elif name == "ReciprocalRule":
+            result = sympy.log(sympy.Abs(rule.base))
+            made = step(
+                "The power rule fails for the power -1: the integral of 1/u is ln|u|.",
+                rule="ln rule",
+                latex=rf"{_int(f, x)} = {tex(result)}",
+                result=result,
+            )
+        elif name in _ATOMIC_RULES:
+            result = rule.eval()
+            words = {
+                "PowerRule": "Power rule: raise the power by one and divide by the new power.",
+                "ConstantRule": f"A constant integrates to the constant times {x}.",
+                "ExpRule": "The exponential is its own antiderivative (divided by ln of the "
+                "base when the base is not e).",
+            }.get(name, f"A standard integral ({_ATOMIC_RULES[name]}).")
+            made = step(
+                words,
+                rule=_ATOMIC_RULES[name],
+                latex=rf"{_int(f, x)} = {tex(result)}",
+                result=result,
+            )
+        else:
+            raise NoSteps(f"no explanation for {name}")
+        self.steps.insert(at, made)
+        self.rules.append(made.rule)
+        self.claims.append(verify.Antiderivative(f, result, str(x)))
+        return result
+
+
+def _rename(rule: Any, old: Any, new: Any) -> Any:
+    """integral_steps names its substitution variable `_u`: call it u, which we can print."""
+    fields = {}
+    for name, value in vars(rule).items() if hasattr(rule, "__dict__") else ():
+        fields[name] = value
+    if not fields:
+        fields = {name: getattr(rule, name) for name in rule.__dataclass_fields__}
+    changed: dict[str, Any] = {}
+    for name, value in fields.items():
+        if isinstance(value, sympy.Basic):
+            changed[name] = value.subs(old, new)
+        elif isinstance(value, mi.Rule):
+            changed[name] = _rename(value, old, new)
+        elif isinstance(value, list):
+            changed[name] = [
+                _rename(item, old, new) if isinstance(item, mi.Rule) else item for item in value
+            ]
+        else:
+            changed[name] = value
+    return type(rule)(**changed)
+
+
+def antiderivative_worked(integrand: Any, variable: Any) -> Worked:
+    guard_size(integrand)
+    try:
+        rule = mi.integral_steps(integrand, variable)
+    except Exception as exc:  # noqa: BLE001 - SymPy's rule search may fail on odd input
+        raise NoSteps("integral_steps failed") from exc
+    engine = Integrator(variable)
+    result = engine.walk(rule)
+    constant = sympy.Symbol("C")
+    worked = Worked(steps=list(engine.steps), claims=list(engine.claims))
+    worked.steps.insert(
+        0,
+        step(
+            f"We look for a function whose derivative is {spoken_of_safe(integrand)}.",
+            latex=_int(integrand, variable),
+        ),
+    )
+    worked.steps.append(
+        step(
+            "Add the constant of integration, C: every antiderivative differs by a constant.",
+            rule="constant of integration",
+            latex=rf"{_int(integrand, variable)} = {tex(result)} + C",
+            result=result + constant,
+        )
+    )
+    worked.claims.append(verify.Antiderivative(integrand, result + constant, str(variable)))
+    worked.result = result
+    main_rule = engine.rules[-1] if engine.rules else ""
+    worked.strategy = main_rule
+    worked.first_hint = [
+        step(
+            f"Think about which rule undoes a derivative here: the {main_rule} is the first "
+            "thing to try." if main_rule else "Which function has this derivative?",
+            rule=main_rule,
+            latex=_int(integrand, variable),
+        )
+    ]
+    return worked
