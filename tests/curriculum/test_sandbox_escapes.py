@@ -333,3 +333,36 @@ def test_a_sandbox_that_cannot_be_built_is_the_hosts_problem_not_the_learners(
     monkeypatch.setattr(sandbox_module, "bwrap_command", broken)
     with pytest.raises(runner.RunnerUnavailable, match="cannot start its sandbox: bwrap:"):
         run_tests("def f():\n    return 1\n", [TestCase("t", expected=1)], entry="f")
+
+
+def test_the_seccomp_filter_refuses_the_kernel_interfaces_exploits_use() -> None:
+    source = """
+import ctypes, errno
+def probe():
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    allowed = []
+    for name, number, args in [("socket", 41, (2, 1, 0)), ("io_uring_setup", 425, (1, 0)),
+                               ("bpf", 321, (0, 0, 0)), ("keyctl", 250, (0, 0)),
+                               ("personality", 135, (0xFFFFFFFF,)), ("unshare", 272, (0x40000000,)),
+                               ("perf_event_open", 298, (0, 0, -1, -1, 0)),
+                               ("userfaultfd", 323, (0,)), ("ptrace", 101, (0, 0, 0, 0))]:
+        if libc.syscall(number, *args) != -1 or ctypes.get_errno() != errno.EPERM:
+            allowed.append(name)
+    return allowed or "blocked"
+"""
+    result, _ = attempt(source)
+    assert result.status == "passed", result.tests[0].output
+
+
+def test_a_system_call_of_another_abi_kills_the_program() -> None:
+    source = """
+import ctypes
+def probe():
+    libc = ctypes.CDLL(None)
+    libc.syscall(0x40000000 + 41, 2, 1, 0)  # socket through the x32 ABI
+    return "blocked"
+"""
+    result, _ = attempt(source)
+    assert result.status == "error"
+    assert result.error == "Your program crashed (SIGSYS)."
