@@ -20,12 +20,15 @@ from typing import Any
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
 from rest_framework import throttling
 from rest_framework.request import Request
 
+from .resilience import breakers_reset
 from .security import client_ip
 
 logger = logging.getLogger("calcuingo.cache")
@@ -65,6 +68,17 @@ throttle_cache = ThrottleCache()
 def throttle_fallback() -> BaseCache:
     """The local counts kept during an outage (tests clear them)."""
     return _FALLBACK
+
+
+@receiver(setting_changed)
+def _forget_outage_state(*, setting: str, **kwargs: Any) -> None:
+    """A new cache configuration starts without the old one's outage counts or open circuits.
+
+    Only tests change settings at run time: each outage they stage starts from zero.
+    """
+    if setting == "CACHES":
+        _FALLBACK.clear()
+        breakers_reset()
 
 
 class _ClientIdentity:

@@ -28,11 +28,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def broker_unreachable(settings: Any) -> Iterator[None]:
     """Tasks go to a broker that is not there (nothing listens on the port)."""
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    keys = ("broker_url", "broker_write_url", "task_always_eager")
+    saved = {key: celery_app.conf.get(key) for key in keys}
     url = f"redis://127.0.0.1:{free_port()}/0"
     settings.CELERY_BROKER_URL = url
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    celery_app.conf.update(broker_url=url, task_always_eager=False)
+    # The write URL too: another test may have pinned it (it defaults to the broker URL).
+    celery_app.conf.update(broker_url=url, broker_write_url=url, task_always_eager=False)
     yield
     celery_app.conf.update(**saved)
 
