@@ -34,6 +34,12 @@ never Python's per-process `hash()`). The same seed gives the same points, hence
 verdict (a regrade is reproducible); another seed gives other points, so an answer built to
 agree with the expected one at one seed's points is refused at (almost) every other seed.
 None is a fixed default seed. The exact check's prime is drawn from the seed as well.
+Points are stratified (see `_Sampler.draw`): every 8 candidates give each variable both signs
+in each band of sizes ([0.25, 2.75] twice, [2.75, 100], [100, 10 000]) and two variables all
+four sign quadrants, so an answer wrong only for x > 100 or only for x, y < 0 is refused at
+every seed. Where a value is beyond what we compute (above 1e300, `cosh(5000)`, a factorial
+beyond 170, or undefined only because a tiny part was flushed to 0) or has no reliable digit,
+the point tells nothing and is skipped; agreement needs at least 4 points that do tell.
 
 Semantics (documented choice for branch questions): values are principal-branch complex
 numbers. The *expected* answer decides the domain: a point counts when the expected answer is
@@ -119,13 +125,16 @@ _INFORMATIVE = 2.0**-600  # an underflowed part matters when the value is below 
 _DIFFERENCE_REL_TOL = 1e-12  # the fallback for factorials (`_constant_difference`)
 _ABS_TOL = 1e-20
 _LARGEST_BITS = 997  # |value| >= 2^997 (about 1.3e300) counts as undefined
-_TINY_BITS = -830  # |part| < 2^-830 (about 1.4e-250) is flushed to zero
+_TINY_BITS = -3000  # |part| < 2^-3000 (about 1e-903) is flushed to zero: far below 1/1e300
+_LOG_TINY = 2000.0  # exp(-2000) (about 1e-869): smaller results are flushed to zero
 _LOG_LARGEST = 690.0  # ln(1e300); exp beyond this would exceed _LARGEST
 _TARGET_POINTS = 8
 _MIN_POINTS = 4
 _MAX_CANDIDATES = 48
 _SEED = 1729
 _P = TypeVar("_P")
+_BANDS = 4
+_BAND_LIMITS = ((0.25, 2.75), (0.25, 2.75), (2.75, 100.0), (100.0, 10_000.0))
 
 Seed = str | int | None
 
@@ -152,6 +161,10 @@ class Outcome(enum.Enum):
 
 class _Undefined(Exception):
     """The expression has no finite value at this point."""
+
+
+class _Overflow(_Undefined):
+    """The value is beyond what we compute (1e300, factorial of 170): no verdict from here."""
 
 
 _OutOfTime = DeadlineExceeded
@@ -225,7 +238,11 @@ class _Evaluator:
         self.lossy = False
         try:
             value = self._value(node, env)
-        except (ZeroDivisionError, ValueError, OverflowError, ArithmeticError) as exc:
+        except _Overflow:
+            raise
+        except (_Undefined, ZeroDivisionError, ValueError, OverflowError, ArithmeticError) as exc:
+            if self.lossy:  # ln(e^-823): undefined only because e^-823 was flushed to 0
+                raise _Overflow from exc
             raise _Undefined from exc
         self.error = self.errors[id(node)]
         return value
@@ -253,7 +270,7 @@ class _Evaluator:
         if (real[1] and real[2] + real[3] > _LARGEST_BITS) or (
             imag[1] and imag[2] + imag[3] > _LARGEST_BITS
         ):
-            raise _Undefined
+            raise _Overflow
         # mpmath's exponents are unbounded, and arithmetic mixing 1 with 1e-400000000 costs
         # time proportional to the gap: flush negligible parts to zero to keep every step cheap.
         tiny_real = real[1] and real[2] + real[3] < _TINY_BITS
@@ -436,7 +453,7 @@ class _Evaluator:
                     raise _Undefined
                 return ctx.mpc(1 if n == 0 else 0)
             if n * ctx.log(abs(base)) > _LOG_LARGEST:
-                raise _Undefined
+                raise _Overflow
             return self._checked(ctx.power(base, n))
         exponent = self._finite(self._value(node.exponent, env))
         if base == 0:
@@ -445,10 +462,10 @@ class _Evaluator:
             raise _Undefined
         log_result = exponent * ctx.log(base)
         if log_result.real > _LOG_LARGEST:
-            raise _Undefined
-        if log_result.real < -_LOG_LARGEST:
+            raise _Overflow
+        if log_result.real < -_LOG_TINY:
             self.lossy = True
-            return ctx.mpc(0)  # below 1e-300: zero for our purposes, and cheap
+            return ctx.mpc(0)  # below 1e-869: zero for our purposes, and cheap
         return self._checked(ctx.exp(log_result))
 
     def _call(self, node: Call, env: dict[str, Any]) -> Any:
@@ -460,14 +477,14 @@ class _Evaluator:
             # sin/cos of a large imaginary part (or sinh/cosh of a large real part) overflow.
             size = abs(z.real) if name in ("sinh", "cosh") else abs(z.imag)
             if size > _LOG_LARGEST:
-                raise _Undefined
+                raise _Overflow
             result = self.trig[name](z)
         elif name in self.unary:
             result = self.unary[name](z)
         elif name == "exp":
             if z.real > _LOG_LARGEST:
-                raise _Undefined
-            if z.real < -_LOG_LARGEST:
+                raise _Overflow
+            if z.real < -_LOG_TINY:
                 self.lossy = True
                 result = ctx.mpc(0)
             else:
@@ -490,7 +507,7 @@ class _Evaluator:
             result = ctx.mpc(abs(z))
         elif name == "factorial":
             if abs(z) > 170:
-                raise _Undefined
+                raise _Overflow
             result = ctx.gamma(z + 1)
         else:  # pragma: no cover - the parser only produces known names
             raise TypeError(f"unknown function {name}")
@@ -544,11 +561,31 @@ class _Sampler:
     def __init__(self, evaluator: _Evaluator, seed_value: int = _SEED) -> None:
         self.evaluator = evaluator
         self.rng = random.Random(seed_value)  # noqa: S311 - reproducible, not security
+        self.drawn = 0
 
-    def value(self) -> Any:
-        scale = 2.75 if self.rng.random() < 0.75 else 12.0
-        magnitude = self.rng.uniform(0.25, scale)
-        return self.evaluator.ctx.mpc(magnitude if self.rng.random() < 0.5 else -magnitude)
+    def draw(self, names: Iterable[str]) -> dict[str, Any]:
+        """Values for `names` (in this order) at the next candidate point.
+
+        Stratified so that any 8 consecutive candidates cover, for each variable, both signs
+        in every band of sizes, and for two variables all four sign quadrants: an answer
+        wrong only for x > 3, for x > 100 or for x, y < 0 is caught at every seed. The sizes
+        within a band are random (per seed); bands 0 and 1 are [0.25, 2.75], band 2 is
+        [2.75, 100] and band 3 is [100, 10 000], the last two log-uniform.
+        """
+        index = self.drawn
+        self.drawn += 1
+        signs = index + index // _BANDS
+        values = {}
+        for position, name in enumerate(names):
+            band = (index + 2 * position) % _BANDS
+            low, high = _BAND_LIMITS[band]
+            if band < 2:
+                magnitude = self.rng.uniform(low, high)
+            else:
+                magnitude = math.exp(self.rng.uniform(math.log(low), math.log(high)))
+            negative = (signs >> position) & 1
+            values[name] = self.evaluator.ctx.mpc(-magnitude if negative else magnitude)
+        return values
 
     def constant(self, sign: int) -> Any:
         """A value for a constant of integration, of the given sign."""
@@ -563,7 +600,7 @@ class _Sampler:
         attempts = _MAX_CANDIDATES if names else 1
         for _ in range(attempts):
             env = dict(fixed or {})
-            env.update({name: self.value() for name in names})
+            env.update(self.draw(names))
             try:
                 value = self.evaluator.informative(expected, env)
             except _Undefined:
@@ -618,22 +655,43 @@ def compare(
             seed_value=seed_value,
             deadline=deadline,
             names=expected_symbols | given_symbols,
+            defined=lambda part: _somewhere_defined(part, evaluator, seed_value),
         )
         if decided is not None:
             return Outcome.EQUIVALENT if decided else Outcome.DIFFERENT
         points = _Sampler(evaluator, seed_value).points(expected, expected_symbols | given_symbols)
         if not points:
             return Outcome.UNDETERMINED
+        compared = 0
         for point in points:
             try:
                 value = evaluator.at(given, point.env)
+            except _Overflow:
+                continue  # too large to compute here (cosh(5000)^2): this point tells nothing
             except _Undefined:
                 return Outcome.DIFFERENT
+            if not _reliable(evaluator.error, _magnitude(value)):
+                continue  # no reliable digit (cosh(100)^2 - sinh(100)^2): tells nothing
             if not _close(point.expected, value, point.error + evaluator.error):
                 return Outcome.DIFFERENT
+            compared += 1
     except _OutOfTime:
         return Outcome.TOO_SLOW
-    return Outcome.EQUIVALENT
+    # Agreement needs enough points where the learner's value is known to its last digits.
+    return Outcome.EQUIVALENT if compared >= min(_MIN_POINTS, len(points)) else Outcome.DIFFERENT
+
+
+def _somewhere_defined(node: Node, evaluator: _Evaluator, seed_value: int) -> bool:
+    """Whether `node` has a finite value (real or complex) at one of a few sample points."""
+    sampler = _Sampler(evaluator, seed_value)
+    names = sorted(free_symbols(node))
+    for _ in range(_TARGET_POINTS if names else 1):
+        try:
+            evaluator.at(node, sampler.draw(names))
+        except _Undefined:
+            continue
+        return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -766,9 +824,14 @@ def _numerically(question: _Antiderivatives, evaluator: _Evaluator, seed_value: 
     trials = _enough(real, complex_, needed=_MIN_POINTS if question.sampled else 1)
     if not trials:
         return Outcome.UNDETERMINED
+    compared = 0
     for index, trial in enumerate(trials):
-        if not _derivatives_agree(question, evaluator, trial, index):
+        agreed = _derivatives_agree(question, evaluator, trial, index)
+        if agreed is False:
             return Outcome.DIFFERENT
+        compared += agreed is True
+    if compared < min(_MIN_POINTS, len(trials)):
+        return Outcome.DIFFERENT  # too few points where the learner's answer could be computed
     if not question.learner_constants:
         return Outcome.MISSING_CONSTANT
     if not _constant_matters(question, evaluator, sampler, trials):
@@ -792,7 +855,7 @@ def _trial(
 ) -> _Trial | None:
     """A candidate point: real when the teacher's answer (for a positive or a negative choice
     of its constants) and its derivatives are real there; None where they are undefined."""
-    env = {name: sampler.value() for name in question.sampled}
+    env = sampler.draw(question.sampled)
     positive = {name: sampler.constant(1) for name in question.constants}
     negative = {name: sampler.constant(-1) for name in question.constants}
     teacher: dict[str, Any] | None = None
@@ -826,26 +889,31 @@ def _trial(
 
 def _derivatives_agree(
     question: _Antiderivatives, evaluator: _Evaluator, trial: _Trial, index: int
-) -> bool:
+) -> bool | None:
     """At a real point, the learner's answer must be real for a positive or a negative choice
     of its constants, and its derivatives must match the teacher's there. Points alternate
     which sign is tried first, so a family whose derivative depends on its constant (`A x^2`)
-    is caught either way. At a complex point only the derivatives are compared."""
+    is caught either way. At a complex point only the derivatives are compared. None: this
+    point tells nothing (the learner's values are beyond what we compute there)."""
     if not trial.real:
         env = {**trial.env, **trial.teacher}
         return _same_derivatives(question, evaluator, env, trial.derivatives)
     order = trial.assignments if index % 2 == 0 else trial.assignments[::-1]
+    overflowed = False
     for assignment in order:
         env = {**trial.env, **assignment}
         try:
             value = evaluator.at(question.given, env)
+        except _Overflow:
+            overflowed = True
+            continue
         except _Undefined:
             continue
         if not _is_real(value) or evaluator.ctx.isinf(value.real):
             continue
         reuse = assignment is trial.teacher or not question.constant_derivatives
         return _same_derivatives(question, evaluator, env, trial.derivatives if reuse else None)
-    return False
+    return None if overflowed else False
 
 
 def _same_derivatives(
@@ -853,9 +921,10 @@ def _same_derivatives(
     evaluator: _Evaluator,
     env: dict[str, Any],
     known: tuple[tuple[Any, float], ...] | None,
-) -> bool:
+) -> bool | None:
     """Whether the learner's derivatives equal the teacher's at `env` (`known`: the teacher's
-    values there, when already computed)."""
+    values there, when already computed). None when they cannot be computed reliably."""
+    informative = True
     for index, (expected_derivative, given_derivative) in enumerate(question.derivatives):
         try:
             if known is not None:
@@ -867,11 +936,15 @@ def _same_derivatives(
             continue  # the teacher's derivative depends on a constant and is undefined here
         try:
             value = evaluator.at(given_derivative, env)
+        except _Overflow:
+            return None
         except _Undefined:
             return False
-        if not _close(expected_value, value, expected_noise + evaluator.error):
+        if not _reliable(evaluator.error, _magnitude(value)):
+            informative = False
+        elif not _close(expected_value, value, expected_noise + evaluator.error):
             return False
-    return True
+    return True if informative else None
 
 
 def _constant_matters(
@@ -913,7 +986,7 @@ def _by_difference(
     evaluator = _Evaluator(deadline)
     sampler = _Sampler(evaluator, seed_value)
     constants = sorted(symbols - variables - parameters)
-    fixed = {name: sampler.value() for name in sorted(symbols & parameters)}
+    fixed = sampler.draw(sorted(symbols & parameters))
     assignments = [{**fixed, **{name: sampler.constant(1) for name in constants}} for _ in range(2)]
     points = sampler.points(expected, symbols & variables, assignments[0])
     if not points:

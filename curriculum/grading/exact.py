@@ -257,6 +257,7 @@ def identical(
     deadline: Deadline,
     names: Iterable[str] = (),
     vary: frozenset[str] = frozenset(),
+    defined: Callable[[Node], bool] | None = None,
 ) -> bool | None:
     """True/False when decided exactly; None when not a rational-function question.
 
@@ -265,11 +266,13 @@ def identical(
     `names` are the symbols to sample. With `vary`, `given` is the same tree as `expected`
     and the question is whether the value changes when only the names in `vary` get new
     values (an antiderivative's constant that actually matters): True means "unchanged".
+    With `defined` (whether a non-rational part has a value somewhere), answers with the
+    same non-rational parts may be proved identical (see `_identical_over_atoms`).
     """
     if not (is_rational_function(expected) and is_rational_function(given)):
-        if vary:
+        if vary or defined is None:
             return None
-        return _identical_over_atoms(expected, given, seed_value, deadline, names)
+        return _identical_over_atoms(expected, given, seed_value, deadline, names, defined)
     if expected.rational is not None and given.rational is not None:
         return expected.rational == given.rational
     degree = degree_bound(expected, given)
@@ -282,7 +285,12 @@ def identical(
 
 
 def _identical_over_atoms(
-    expected: Node, given: Node, seed_value: int, deadline: Deadline, names: Iterable[str]
+    expected: Node,
+    given: Node,
+    seed_value: int,
+    deadline: Deadline,
+    names: Iterable[str],
+    defined: Callable[[Node], bool],
 ) -> bool | None:
     """True when the two are the same rational function of their variables and of their
     non-rational parts taken as opaque symbols (`e^x (x-1)^6000` and `(1-x)^6000 e^x`, the
@@ -290,13 +298,17 @@ def _identical_over_atoms(
 
     Sound in one direction only (`sin(x)^2 + cos(x)^2` is not formally 1), and only when
     every part of the learner's answer also occurs in the expected one, so the learner
-    cannot bring in a part that is undefined where the expected answer is defined.
+    cannot bring in a part that is undefined where the expected answer is defined, and only
+    when every part has a value somewhere (`ln(x - x)` has none: no proof, the numeric check
+    then finds the answer undefined).
     """
     table: dict[Node, str] = {}
     expected_over_atoms = _with_atoms(expected, table)
     expected_atoms = len(table)
     given_over_atoms = _with_atoms(given, table)
     if not expected_atoms or len(table) > expected_atoms:
+        return None
+    if not all(defined(atom) for atom in table):
         return None
     same = identical(
         expected_over_atoms,
