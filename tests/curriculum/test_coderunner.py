@@ -270,6 +270,15 @@ def test_a_timeout_keeps_the_tests_judged_before_it() -> None:
     assert result.score == pytest.approx(1 / 3)
 
 
+def test_the_peak_memory_of_the_learners_code_is_measured() -> None:
+    source = "def f():\n    block = b'x' * (100 * 1024 * 1024)\n    return len(block)\n"
+    result = run_tests(source, [TestCase("100 MB", expected=100 * 1024 * 1024)], entry="f",
+                       limits=QUICK)  # fmt: skip
+
+    assert result.status == "passed"
+    assert 100 * 1024 < result.peak_memory_kb < 150 * 1024
+
+
 def test_code_longer_than_the_limit_is_refused() -> None:
     result = run_tests("x = 1\n" * 20_000, NEWTON_TESTS, entry="newton_sqrt", limits=QUICK)
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import resource
 import sys
 import time
 
@@ -137,6 +138,12 @@ def describe_failure(error: BaseException, memory_mb: int) -> tuple[str, str]:
     return "exception", learner_traceback(error)
 
 
+def peak_kb() -> int:
+    """The largest resident set of this process or any it has waited for, in KB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
 class Reporter:
     def __init__(self, fd: int) -> None:
         self.stream = os.fdopen(fd, "w", encoding="utf-8", errors="replace", closefd=False)
@@ -242,6 +249,7 @@ def solve(payload: dict[str, Any], report: Reporter) -> None:
             outcome = {"ok": False, "kind": kind, "error": message}
         report.send(
             event="test",
+            peak_kb=peak_kb(),
             index=index,
             time_ms=round(elapsed, 3),
             stdout=captured.text(),
@@ -293,7 +301,7 @@ def main() -> None:
             check(payload, report)
     except BaseException as error:  # noqa: BLE001 (the harness reports its own failures)
         report.send(event="crash", error=f"{type(error).__name__}: {error}")
-    report.send(event="done")
+    report.send(event="done", peak_kb=peak_kb())
     sys.stdout.flush()
     os._exit(0)
 

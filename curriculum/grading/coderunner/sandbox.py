@@ -87,7 +87,8 @@ class SandboxRun:
     report_overflow: bool = False  # sent more than limits.report_kb: killed
     stderr: str = ""
     wall_ms: float = 0.0
-    cpu_ms: float = 0.0
+    # The largest resident set: what the harness saw (itself and the processes it waited for),
+    # or at least bubblewrap's, whose wait4 usage misses the sandbox's PID 1 and below.
     peak_memory_kb: int = 0
 
     @property
@@ -213,7 +214,7 @@ def run_in_sandbox(
 def _kill(process: subprocess.Popen[bytes]) -> None:
     # Killing bubblewrap ends the sandbox's PID namespace, and with it every process inside;
     # the process group catches prlimit/bwrap before the namespace exists.
-    # (os.kill, not Popen.kill: that would reap bubblewrap and lose its resource usage.)
+    # (os.kill, not Popen.kill: that polls, and would reap bubblewrap before _reap does.)
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -286,15 +287,18 @@ def _communicate(
         process.stderr.close()
     run.exit_code = process.returncode
     run.wall_ms = (time.perf_counter() - started) * 1000
-    run.cpu_ms = (usage.ru_utime + usage.ru_stime) * 1000
-    run.peak_memory_kb = int(usage.ru_maxrss)
+    reported = [line["peak_kb"] for line in run.lines if isinstance(line.get("peak_kb"), int)]
+    run.peak_memory_kb = max([int(usage.ru_maxrss), *reported])
     run.stderr = errors.decode("utf-8", "replace")
     if not run.lines and run.stderr.startswith("bwrap:"):
         # The sandbox itself could not be built (no user namespaces, say): that is the host's
         # problem, not the learner's. Learner code never writes here (fd 2 is /dev/null to it).
         raise RunnerUnavailable(f"The code runner cannot start its sandbox: {run.stderr.strip()}")
-    cpu_out = run.cpu_ms >= limits.cpu_seconds * 1000 * 0.98
-    if not run.finished and (cpu_out or run.exit_code in (-signal.SIGXCPU, 128 + signal.SIGXCPU)):
+    # The CPU limit: SIGXCPU, or SIGKILL a second later for code that handles SIGXCPU.
+    out_of_cpu = run.exit_code == 128 + signal.SIGXCPU or (
+        run.exit_code == 128 + signal.SIGKILL and run.wall_ms >= limits.cpu_seconds * 1000
+    )
+    if not run.finished and out_of_cpu:
         run.timed_out = True
     return run
 
@@ -302,8 +306,8 @@ def _communicate(
 def _reap(process: subprocess.Popen[bytes], deadline: float) -> tuple[int, Any]:
     """Wait for the sandbox to exit (briefly: its streams are closed), then kill what is left.
 
-    Reaped with wait4 for its resource usage, which covers the whole sandbox: each process's
-    usage is added to its parent's when reaped, up to bubblewrap.
+    Reaped here with wait4 (Popen's own wait would take the status first), for bubblewrap's
+    resource usage.
     """
     grace = min(deadline, time.perf_counter() + 1.0)
     while True:
