@@ -238,16 +238,14 @@ def arithmetic_worked(stages: list[Stage], words: str = "", as_decimal: bool = F
         scale = 10**places
         scaled = f"{result.numerator * (scale // result.denominator)}/{scale}"
         chain = Chain(fraction_text(result), worked)
-        chain.to(
-            f"Write it with the denominator {scale}.", scaled, rule="decimal"
-        )
+        chain.to(f"Write it with the denominator {scale}.", scaled, rule="decimal")
         chain.to("Read it as a decimal.", _decimal_text(result, places), rule="decimal")
     worked.result = result
     return worked
 
 
 def _decimal_places(value: Fraction) -> int | None:
-    for places in range(0, 7):
+    for places in range(7):
         if (value * 10**places).denominator == 1:
             return places
     return None
@@ -260,7 +258,9 @@ def _decimal_text(value: Fraction, places: int) -> str:
     return f"-{digits}" if value < 0 else digits
 
 
-def scale_fraction_worked(fraction: str, *, numerator: int | None, denominator: int | None) -> Worked:
+def scale_fraction_worked(
+    fraction: str, *, numerator: int | None, denominator: int | None
+) -> Worked:
     """Fill in the missing numerator (or denominator) of an equivalent fraction."""
     value = _value(parse(fraction).node)
     top, bottom = _numerator_denominator(parse(fraction).node)
@@ -408,7 +408,9 @@ def _addition(chain: Chain, hint: list[Step], a: int, b: int) -> None:
             )
         )
         chain.to(
-            f"Split {big} into 10 and {ones}.", f"10 + {ones} + {small}", rule="split into tens and ones"
+            f"Split {big} into 10 and {ones}.",
+            f"10 + {ones} + {small}",
+            rule="split into tens and ones",
         )
         chain.to("Add the ones.", f"10 + {ones + small}", rule="split into tens and ones")
     else:
@@ -418,7 +420,9 @@ def _addition(chain: Chain, hint: list[Step], a: int, b: int) -> None:
 
 def _multiplication(chain: Chain, hint: list[Step], a: int, b: int) -> None:
     # The strategy follows the easier factor; the other one is "n".
-    order = sorted((a, b), key=lambda f: {0: 0, 1: 1, 10: 2, 2: 3, 5: 4, 9: 5, 11: 6, 4: 7}.get(f, 9))
+    order = sorted(
+        (a, b), key=lambda f: {0: 0, 1: 1, 10: 2, 2: 3, 5: 4, 9: 5, 11: 6, 4: 7}.get(f, 9)
+    )
     easy, n = order
     if easy == 0:
         hint.append(Step(text="Anything times 0 is 0.", rule="times zero"))
@@ -433,9 +437,7 @@ def _multiplication(chain: Chain, hint: list[Step], a: int, b: int) -> None:
         hint.append(Step(text=f"Times 2 is a double: {n} + {n}.", rule="doubles"))
         chain.to(f"Times 2 is a double: {n} + {n}.", f"{n} + {n}", rule="doubles")
     elif easy == 5:
-        hint.append(
-            Step(text=f"Skip count by 5, {n} times: 5, 10, 15, …", rule="skip counting")
-        )
+        hint.append(Step(text=f"Skip count by 5, {n} times: 5, 10, 15, …", rule="skip counting"))
         chain.to(
             "Skip count by 5: " + ", ".join(str(5 * i) for i in range(1, n + 1)) + ".",
             str(5 * n),
@@ -453,10 +455,12 @@ def _multiplication(chain: Chain, hint: list[Step], a: int, b: int) -> None:
         chain.to("Work out 10 times.", f"{10 * n} - {n}", rule="×10 minus")
     elif easy == 11 and n < 10:
         hint.append(Step(text=f"Times 11 for one digit: write {n} twice.", rule="times eleven"))
-        chain.to(f"Times 11 is times 10 plus once.", f"10*{n} + {n}", rule="times eleven")
+        chain.to("Times 11 is times 10 plus once.", f"10*{n} + {n}", rule="times eleven")
     elif easy == 4:
         hint.append(
-            text_step(f"Times 4 is double double: first double {n}.", f"2*{n}", rule="double double")
+            text_step(
+                f"Times 4 is double double: first double {n}.", f"2*{n}", rule="double double"
+            )
         )
         chain.to("Times 4 is double, then double again.", f"2*(2*{n})", rule="double double")
         chain.to("Double once.", f"2*{2 * n}", rule="double double")
@@ -464,8 +468,11 @@ def _multiplication(chain: Chain, hint: list[Step], a: int, b: int) -> None:
         big, small = max(a, b), min(a, b)
         if small == 3:
             hint.append(
-                text_step(f"Times 3 is a double and one more: double {big} first.", f"2*{big}",
-                          rule="split a factor")
+                text_step(
+                    f"Times 3 is a double and one more: double {big} first.",
+                    f"2*{big}",
+                    rule="split a factor",
+                )
             )
             chain.to("Times 3 is a double and one more.", f"2*{big} + {big}", rule="split a factor")
             chain.to("Work out the double.", f"{2 * big} + {big}", rule="split a factor")

@@ -117,13 +117,13 @@ DEMO_TASKS: dict[str, dict[str, Any]] = {
         "words": "Two batches need twice as much flour: 3/4 × 2.",
     },
     # {'value': '9/10'}
-    "Maya walks $\\frac{2}{5}$ km to school and then $\\frac{1}{2}$ km to the park. How far does she walk in total?": {
+    "Maya walks $\\frac{2}{5}$ km to school and then $\\frac{1}{2}$ km to the park. How far does she walk in total?": {  # noqa: E501
         "task": "fractions",
         "stages": [["2/5", "+", "1/2"]],
         "words": "The total distance is the sum of the two walks: 2/5 + 1/2.",
     },
     # {'value': 70}
-    "A film lasts $1\\frac{3}{4}$ hours. You have watched $\\frac{2}{3}$ of it. How many minutes have you watched?": {
+    "A film lasts $1\\frac{3}{4}$ hours. You have watched $\\frac{2}{3}$ of it. How many minutes have you watched?": {  # noqa: E501
         "task": "fractions",
         "stages": [["7/4", "×", "2/3"], ["7/6", "×", "60"]],
         "words": "1 3/4 hours is 7/4 hours. Take 2/3 of it, then turn hours into minutes (× 60).",
@@ -344,7 +344,7 @@ DEMO_TASKS: dict[str, dict[str, Any]] = {
         "side": "+",
     },
     # {'value': 3}
-    "Let $f(x) = x + 1$ for $x < 2$ and $f(x) = 5 - x$ for $x \\ge 2$. Find $\\lim_{x \\to 2} f(x)$.": {
+    "Let $f(x) = x + 1$ for $x < 2$ and $f(x) = 5 - x$ for $x \\ge 2$. Find $\\lim_{x \\to 2} f(x)$.": {  # noqa: E501
         "task": "limit",
         "left": "x + 1",
         "right": "5 - x",
@@ -546,7 +546,7 @@ DEMO_TASKS: dict[str, dict[str, Any]] = {
         "at": "4",
     },
     # {'value': 10}
-    "A ball's height after $t$ seconds is $h(t) = 20t - 5t^2$ metres. How fast is it rising at $t = 1$?": {
+    "A ball's height after $t$ seconds is $h(t) = 20t - 5t^2$ metres. How fast is it rising at $t = 1$?": {  # noqa: E501
         "task": "differentiate",
         "of": "20t - 5t^2",
         "variable": "t",
@@ -710,7 +710,7 @@ DEMO_TASKS: dict[str, dict[str, Any]] = {
         "to": "{b}",
     },
     # {'value': 8}
-    "A car's velocity is $v(t) = 3t^2$ m/s. How far does it travel between $t = 0$ and $t = 2$ seconds?": {
+    "A car's velocity is $v(t) = 3t^2$ m/s. How far does it travel between $t = 0$ and $t = 2$ seconds?": {  # noqa: E501
         "task": "integrate",
         "of": "3t^2",
         "variable": "t",

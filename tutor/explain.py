@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import sympy
@@ -14,6 +16,7 @@ from curriculum.grading.templates import render_spec
 from tutor import verify
 from tutor.arithmetic import arithmetic_worked, fact_worked, fraction_text, scale_fraction_worked
 from tutor.demo_tasks import DEMO_TASKS
+from tutor.diagnosis import Diagnosis, diagnose_task
 from tutor.limits import limit_worked, piecewise_worked
 from tutor.steps import (
     Explanation,
@@ -66,7 +69,11 @@ def expected_answer(kind: str, spec: Mapping[str, Any], values: Mapping[str, int
     if kind == "numeric":
         return str(rendered.get("value", ""))
     if kind == "fact":
-        a, operation, b = rendered.get("operand1"), rendered.get("operation"), rendered.get("operand2")
+        a, operation, b = (
+            rendered.get("operand1"),
+            rendered.get("operation"),
+            rendered.get("operand2"),
+        )
         if not isinstance(a, int) or not isinstance(b, int):
             return ""
         symbol = {"+": "+", "−": "-", "-": "-", "×": "*", "*": "*", "÷": "/", "/": "/"}.get(
@@ -120,7 +127,7 @@ def work(task: Mapping[str, Any]) -> Worked:
         if not isinstance(stages, list) or not stages:
             raise NoSteps("no stages")
         return arithmetic_worked(
-            [stage if isinstance(stage, str) else tuple(stage) for stage in stages],  # type: ignore[misc]
+            [stage if isinstance(stage, str) else tuple(stage) for stage in stages],
             str(task.get("words", "")),
             as_decimal=task.get("as") == "decimal",
         )
@@ -142,6 +149,32 @@ def work(task: Mapping[str, Any]) -> Worked:
     raise NoSteps(f"unknown task {name!r}")
 
 
+@lru_cache(maxsize=512)
+def _checked_work(task_json: str) -> tuple[Worked | None, bool]:
+    """The worked solution of a task and whether all its claims hold (cached: tasks repeat)."""
+    try:
+        worked = work(json.loads(task_json))
+        return worked, verify.all_hold(worked.claims)
+    except (NoSteps, NotRepresentable, MathSyntaxError, KeyError, ValueError, TypeError):
+        return None, False
+
+
+def checked(
+    kind: str,
+    spec: Mapping[str, Any],
+    task: Mapping[str, Any],
+    values: Mapping[str, int] | None,
+) -> Worked | None:
+    """The worked solution when every step holds and it ends at the expected answer."""
+    worked, holds = _checked_work(json.dumps(task, sort_keys=True))
+    if worked is None or not holds:
+        return None
+    try:
+        return worked if matches(worked, kind, spec, values) else None
+    except (NotRepresentable, MathSyntaxError, KeyError, ValueError, TypeError):
+        return None
+
+
 def _simplify_worked(expr: Any) -> Worked:
     simplified = sympy.simplify(expr)
     worked = Worked(strategy="simplify", result=simplified)
@@ -149,16 +182,26 @@ def _simplify_worked(expr: Any) -> Worked:
     expanded = sympy.expand(expr)
     if expanded != expr and expanded != simplified:
         worked.steps.append(
-            step("Expand the brackets.", rule="expand", latex=rf"{tex(expr)} = {tex(expanded)}",
-                 result=expanded)
+            step(
+                "Expand the brackets.",
+                rule="expand",
+                latex=rf"{tex(expr)} = {tex(expanded)}",
+                result=expanded,
+            )
         )
         worked.claims.append(verify.Equal(expr, expanded))
     worked.steps.append(
-        step("Collect like terms.", rule="simplify", latex=rf"{tex(expr)} = {tex(simplified)}",
-             result=simplified)
+        step(
+            "Collect like terms.",
+            rule="simplify",
+            latex=rf"{tex(expr)} = {tex(simplified)}",
+            result=simplified,
+        )
     )
     worked.claims.append(verify.Equal(expr, simplified))
-    worked.first_hint = [Step(text="Work on the brackets first, one sign at a time.", rule="simplify")]
+    worked.first_hint = [
+        Step(text="Work on the brackets first, one sign at a time.", rule="simplify")
+    ]
     return worked
 
 
@@ -252,14 +295,8 @@ def explain(
 ) -> Explanation:
     """Worked steps to the expected answer, verified by the grader; a short note otherwise."""
     task = task_for(kind, spec, values=values, prompt_hint=prompt_hint)
-    if task is None:
-        return _fallback()
-    try:
-        worked = work(task)
-        verified = verify.all_hold(worked.claims) and matches(worked, kind, spec, values)
-    except (NoSteps, NotRepresentable, MathSyntaxError, KeyError, ValueError, TypeError):
-        return _fallback()
-    if not verified:
+    worked = checked(kind, spec, task, values) if task is not None else None
+    if worked is None:
         return _fallback()
     summary = f"Worked steps ({worked.strategy})." if worked.strategy else "Worked steps."
     return Explanation(steps=list(worked.steps), verified=True, summary=summary)
@@ -287,14 +324,8 @@ def help_before_answer(
     """A first step or strategy, never an expression equivalent to the expected answer."""
     task = task_for(kind, spec, values=values, prompt_hint=prompt_hint)
     generic = "Read the question again and look at the first hint: which rule or idea fits?"
-    if task is None:
-        return _fallback(generic)
-    try:
-        worked = work(task)
-        verified = verify.all_hold(worked.claims) and matches(worked, kind, spec, values)
-    except (NoSteps, NotRepresentable, MathSyntaxError, KeyError, ValueError, TypeError):
-        return _fallback(generic)
-    if not verified:
+    worked = checked(kind, spec, task, values) if task is not None else None
+    if worked is None:
         return _fallback(generic)
     expected = expected_answer(kind, spec, values)
     steps = [s for s in worked.first_hint if not reveals(s, expected)]
@@ -302,3 +333,20 @@ def help_before_answer(
         return _fallback(generic)
     summary = f"Strategy: {worked.strategy}." if worked.strategy else "A first step."
     return Explanation(steps=steps, verified=True, summary=summary)
+
+
+def diagnose(
+    kind: str,
+    spec: Mapping[str, Any],
+    response: str,
+    *,
+    values: Mapping[str, int] | None = None,
+    prompt_hint: str | None = None,
+) -> Diagnosis | None:
+    """Which known misconception produced this wrong answer; None if none did, or if right."""
+    task = task_for(kind, spec, values=values, prompt_hint=prompt_hint)
+    try:
+        expected = expected_answer(kind, spec, values)
+    except (KeyError, ValueError, TypeError):
+        expected = ""
+    return diagnose_task(kind, spec, response, task=task, expected=expected, values=values)

@@ -94,7 +94,9 @@ def _one_sided(worked: Worked, expr: Any, x: Any, point: Any, direction: str) ->
             latex=rf"{_lim(expr, x, point, direction)} = {_lim(simplified, x, point, direction)}",
         )
     )
-    worked.claims.append(verify.LimitValue(rewritten, x, point, simplified.subs(x, point), direction))
+    worked.claims.append(
+        verify.LimitValue(rewritten, x, point, simplified.subs(x, point), direction)
+    )
     value = _finite_value(simplified, x, point)
     if value is None:
         raise NoSteps("one-sided limit")
@@ -110,7 +112,10 @@ def _one_sided(worked: Worked, expr: Any, x: Any, point: Any, direction: str) ->
     worked.result = value
     worked.strategy = "one-sided limit"
     worked.first_hint = [
-        step(f"Which sign does {x} - {point} have when {x} comes from the {side}?", rule="one-sided limit")
+        step(
+            f"Which sign does {x} - {point} have when {x} comes from the {side}?",
+            rule="one-sided limit",
+        )
     ]
     return worked
 
@@ -146,7 +151,10 @@ def _factor_cancel(worked: Worked, expr: Any, x: Any, point: Any) -> bool:
         step(
             f"Substituting gives 0/0, so factor: both parts vanish at {x} = {point}.",
             rule="factor and cancel",
-            latex=rf"{tex(expr)} = \frac{{{tex(sympy.factor(top))}}}{{{tex(sympy.factor(bottom))}}}",
+            latex=(
+                rf"{tex(expr)} = "
+                rf"\frac{{{tex(sympy.factor(top))}}}{{{tex(sympy.factor(bottom))}}}"
+            ),
         )
     )
     worked.claims.append(verify.Equal(expr, factored))
@@ -202,7 +210,12 @@ def _conjugate(worked: Worked, expr: Any, x: Any, point: Any) -> bool:
     )
     worked.claims.append(verify.Equal(expr, rewritten))
     worked.steps.append(
-        step("Simplify.", rule="conjugate", latex=rf"{tex(expr)} = {tex(simplified)}", result=simplified)
+        step(
+            "Simplify.",
+            rule="conjugate",
+            latex=rf"{tex(expr)} = {tex(simplified)}",
+            result=simplified,
+        )
     )
     worked.claims.append(verify.Equal(expr, simplified))
     if point.is_infinite:
@@ -292,7 +305,7 @@ def _standard(worked: Worked, expr: Any, x: Any, point: Any) -> bool:
         return False
     top, bottom = sympy.fraction(expr)
     trig = (sympy.sin, sympy.tan)
-    if not (isinstance(top, trig) and top.args[0].is_Mul or top in {sympy.sin(x), sympy.tan(x)}):
+    if not ((isinstance(top, trig) and top.args[0].is_Mul) or top in {sympy.sin(x), sympy.tan(x)}):
         return False
     a = sympy.simplify(top.args[0] / x)
     if a.has(x):
@@ -302,7 +315,10 @@ def _standard(worked: Worked, expr: Any, x: Any, point: Any) -> bool:
         if b.has(x):
             return False
         rewritten = (a / b) * (top / (a * x)) * ((b * x) / bottom)
-        pieces = rf"\frac{{{tex(a)}}}{{{tex(b)}}} \cdot \frac{{{tex(top)}}}{{{tex(a * x)}}} \cdot \frac{{{tex(b * x)}}}{{{tex(bottom)}}}"
+        pieces = (
+            rf"\frac{{{tex(a)}}}{{{tex(b)}}} \cdot \frac{{{tex(top)}}}{{{tex(a * x)}}} \cdot "
+            rf"\frac{{{tex(b * x)}}}{{{tex(bottom)}}}"
+        )
     else:
         b = sympy.simplify(bottom / x)
         if b.has(x):
@@ -442,8 +458,8 @@ def piecewise_worked(left: Any, right: Any, x: Any, point: Any) -> Worked:
         raise NoSteps("one-sided limits differ")
     worked.first_hint = [
         step(
-            f"Find the limit from the left with the left piece, and from the right with the "
-            f"right piece, then compare them.",
+            "Find the limit from the left with the left piece, and from the right with the "
+            "right piece, then compare them.",
             rule="one-sided limits",
         )
     ]

@@ -116,14 +116,14 @@ class BugSite:
     wrong: Any
 
 
-def _outer_derivatives(u: Any) -> dict[type, Callable[[Any], Any]]:
+def _outer_derivatives(u: Any) -> dict[Any, Callable[[], Any]]:
     return {
         sympy.sin: lambda: sympy.cos(u),
         sympy.cos: lambda: -sympy.sin(u),
         sympy.tan: lambda: sympy.sec(u) ** 2,
         sympy.sec: lambda: sympy.sec(u) * sympy.tan(u),
         sympy.csc: lambda: -sympy.csc(u) * sympy.cot(u),
-        sympy.cot: lambda: -sympy.csc(u) ** 2,
+        sympy.cot: lambda: -(sympy.csc(u) ** 2),
         sympy.log: lambda: 1 / u,
         sympy.atan: lambda: 1 / (1 + u**2),
         sympy.asin: lambda: 1 / sympy.sqrt(1 - u**2),
@@ -211,8 +211,7 @@ class Differentiator:
             made = step(
                 "Sum rule: differentiate term by term.",
                 rule="sum rule",
-                latex=rf"{_d(f)} = "
-                + " + ".join(_d(term) for term in f.as_ordered_terms()),
+                latex=rf"{_d(f)} = " + " + ".join(_d(term) for term in f.as_ordered_terms()),
                 result=result if self.bug is None else None,
             )
             self._record(at, made, f, result)
@@ -312,7 +311,7 @@ class Differentiator:
                 elif self.bug == "power_raise_exponent":
                     result = self._site(f, right, exponent * x ** (exponent + 1))
                 written = ""
-                if exponent.is_Rational and not exponent.is_Integer or exponent.is_negative:
+                if (exponent.is_Rational and not exponent.is_Integer) or exponent.is_negative:
                     written = f"Write it as the power x^({text_of_safe(exponent)}). "
                 self._record(
                     at,
@@ -320,9 +319,7 @@ class Differentiator:
                         f"{written}Power rule: bring the power {text_of_safe(exponent)} down "
                         "and lower it by one.",
                         rule="power rule",
-                        latex=(
-                            rf"{_d(f)} = {tex(exponent)} \cdot x^{{{tex(exponent - 1)}}}"
-                        ),
+                        latex=(rf"{_d(f)} = {tex(exponent)} \cdot x^{{{tex(exponent - 1)}}}"),
                         result=right,
                     ),
                     f,
@@ -446,6 +443,14 @@ def derivative_worked(function: Any, variable: Any) -> Worked:
             rule="",
             latex=_d(function),
         ),
+    )
+    worked.steps.append(
+        step(
+            "Put the pieces together.",
+            rule="result",
+            latex=rf"{_d(function)} = {tex(result)}",
+            result=result,
+        )
     )
     if size_of(simplified) < size_of(result):
         worked.steps.append(
@@ -643,7 +648,7 @@ def antiderivative_worked(integrand: Any, variable: Any) -> Worked:
     guard_size(integrand)
     try:
         rule = mi.integral_steps(integrand, variable)
-    except Exception as exc:  # noqa: BLE001 - SymPy's rule search may fail on odd input
+    except Exception as exc:
         raise NoSteps("integral_steps failed") from exc
     engine = Integrator(variable)
     result = engine.walk(rule)
@@ -671,7 +676,9 @@ def antiderivative_worked(integrand: Any, variable: Any) -> Worked:
     worked.first_hint = [
         step(
             f"Think about which rule undoes a derivative here: the {main_rule} is the first "
-            "thing to try." if main_rule else "Which function has this derivative?",
+            "thing to try."
+            if main_rule
+            else "Which function has this derivative?",
             rule=main_rule,
             latex=_int(integrand, variable),
         )

@@ -79,7 +79,7 @@ def text_of(expr: Any) -> str:
     if expr.is_Integer:
         return str(int(expr))
     if expr.is_Rational:
-        return f"({int(expr.p)}/{int(expr.q)})"
+        return f"{int(expr.p)}/{int(expr.q)}"
     if expr.is_Symbol:
         return str(expr.name)
     if expr.is_Add:
@@ -98,7 +98,8 @@ def text_of(expr: Any) -> str:
         top = _factors(numerator)
         if denominator == 1:
             return top
-        return f"{_wrap(top) if numerator.is_Add or numerator.is_Mul else top}/{_atom_product(denominator)}"
+        above = _wrap(top) if numerator.is_Add or numerator.is_Mul else top
+        return f"{above}/{_atom_product(denominator)}"
     if expr.is_Pow:
         base, exponent = expr.args
         if exponent == sympy.Rational(1, 2):

@@ -98,8 +98,6 @@ class SameNumber:
         return equivalent(self.before, self.after)
 
 
-
-
 def all_hold(claims: list[Claim]) -> bool:
     """Whether every claim holds (an empty chain proves nothing, so it is not verified)."""
     return bool(claims) and all(claim.holds() for claim in claims)
