@@ -266,6 +266,8 @@ def test_a_timeout_keeps_the_tests_judged_before_it() -> None:
     result = run_tests(source, tests, entry="f", limits=Limits(cpu_seconds=1, wall_seconds=3))
 
     assert result.status == "timeout"
+    assert result.error is not None
+    assert result.error.startswith("Time limit exceeded: your code ran longer than 1 s of CPU")
     assert [t.verdict for t in result.tests] == ["passed", "timeout", "not_run"]
     assert result.score == pytest.approx(1 / 3)
 
@@ -284,3 +286,8 @@ def test_code_longer_than_the_limit_is_refused() -> None:
 
     assert result.status == "error"
     assert result.error == "Your code is longer than 64 KB."
+
+
+def test_limits_out_of_range_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"Limits\.memory_mb must be between 64 and 4096, not 1\."):
+        Limits(memory_mb=1)

@@ -53,7 +53,7 @@ Debian's ``python3-seccomp``) denies what no exercise needs and kernel exploits 
 sockets other than AF_UNIX, ptrace and reading other processes' memory, mount and friends,
 unshare/setns and namespace flags of clone, keyctl, bpf, perf_event_open, userfaultfd,
 io_uring, module loading, personality, clock and host-name changes. When the worker runs as
-root, the sandbox is started as an unprivileged host user of its own (200000 + pid % 60000:
+root, the sandbox is started as an unprivileged host user of its own (2000000000 + pid % 60000:
 no account needed), never as root.
 
 Resource limits (``Limits``, per run; ``prlimit`` applies them to bubblewrap and everything

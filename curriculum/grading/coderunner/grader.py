@@ -102,6 +102,7 @@ def run_tests(
     runs: list[SandboxRun] = []
     error: str | None = None
     timed_out = False
+    timeout_message: str | None = None
     groups = [
         [i for i, test in enumerate(tests) if not test.hidden],
         [i for i, test in enumerate(tests) if test.hidden],
@@ -167,7 +168,9 @@ def run_tests(
                     ),
                 )
                 first = False
-            if not run.timed_out:
+            if run.timed_out:
+                timeout_message = problem
+            else:
                 error = problem
     if error is not None and not judged:
         return _whole_run_error(tests, error, reveal_hidden, on_test, runs=runs)
@@ -202,7 +205,7 @@ def run_tests(
         time_ms=round(sum(float(o.get("time_ms") or 0) for o in outcomes.values()), 3),
         peak_memory_kb=max((run.peak_memory_kb for run in runs), default=0),
         tests=ordered,
-        error=error,
+        error=error or timeout_message,
     )
 
 

@@ -56,6 +56,24 @@ class Limits:
     report_kb: int = 2048  # everything the sandbox may send back; beyond it the run is killed
     source_kb: int = 64  # the learner's code
 
+    def __post_init__(self) -> None:
+        bounds = {
+            "cpu_seconds": (1, 60),
+            "wall_seconds": (1, 120),
+            "memory_mb": (64, 4096),
+            "processes": (4, 1024),
+            "open_files": (16, 4096),
+            "file_size_kb": (1, 1024 * 1024),
+            "tmpfs_mb": (1, 1024),
+            "output_kb": (1, 1024),
+            "report_kb": (64, 64 * 1024),
+            "source_kb": (1, 1024),
+        }
+        for name, (low, high) in bounds.items():
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise ValueError(f"Limits.{name} must be between {low} and {high}, not {value}.")
+
 
 DEFAULT_LIMITS = Limits()
 

@@ -35,8 +35,9 @@ SANDBOX_PYTHON = "/usr/bin/python3"
 SANDBOX_UID = 65534  # "nobody" inside the sandbox's user namespace
 # When the worker is root, each worker process starts its sandboxes as its own unprivileged
 # host user (no account needed): RLIMIT_NPROC is then counted for that process's sandboxes
-# only, and root's exemption from it never applies to learner code.
-HOST_UID_BASE = 200_000
+# only, and root's exemption from it never applies to learner code. The range is far above
+# accounts and the subordinate ids given to containers (100000 + 65536 per user).
+HOST_UID_BASE = 2_000_000_000
 HOST_UID_SPAN = 60_000
 STDERR_KEEP = 64 * 1024
 
