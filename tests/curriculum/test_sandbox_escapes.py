@@ -83,6 +83,8 @@ def test_the_host_files_and_the_projects_settings_cannot_be_read() -> None:
         str(PROJECT / ".env"),
         str(PROJECT / "db.sqlite3"),
         "/root/.bash_history",
+        "/usr/local/bin/pg_ctl",
+        "/usr/local/etc",
     ]
     source = f"""
 import os
@@ -96,6 +98,8 @@ def probe():
             pass
     found += [(d, os.listdir(d)) for d in ("/etc", "/home", "/root", "/work", "/var")
               if os.path.exists(d)]
+    if os.listdir("/usr/local"):
+        found.append(("/usr/local", os.listdir("/usr/local")))
     return found or "blocked"
 """
     result, _ = attempt(source)

@@ -45,9 +45,10 @@ Debian's bubblewrap (``bwrap``) starts Debian's own Python (/usr/bin/python3 in 
 PID, network, IPC, UTS, cgroup and mount namespaces (``--unshare-all --unshare-user
 --disable-userns``), as uid/gid 65534 with every capability dropped, ``--die-with-parent``,
 ``--new-session`` (no terminal injection), an empty environment. Its file system is /usr
-read-only (plus the /bin, /lib symlinks), its own /proc and a minimal /dev, and a private
-size-limited tmpfs at /tmp, the only writable place: no /etc, /home, /root, /var or project
-directory exists in it. The network namespace has only a loopback that is down, so no socket
+read-only (plus the /bin, /lib symlinks; /usr/local, what was installed by hand, hidden), its
+own /proc and a minimal /dev, and a private size-limited tmpfs at /tmp, the only writable
+place (the root and /dev are read-only too): no /etc, /home, /root, /var or project directory
+exists in it. The network namespace has only a loopback that is down, so no socket
 reaches anything. A seccomp filter (compiled by libseccomp's Python bindings,
 Debian's ``python3-seccomp``) denies what no exercise needs and kernel exploits like:
 sockets other than AF_UNIX, ptrace and reading other processes' memory, mount and friends,

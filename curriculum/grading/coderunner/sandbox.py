@@ -132,6 +132,10 @@ def bwrap_command(limits: Limits, seccomp_fd: int) -> list[str]:
         "--core=0",
     ]
     system: list[str] = ["--ro-bind", "/usr", "/usr"]
+    if Path("/usr/local").is_dir():
+        # What the host's admins installed by hand (tools, their configuration) is not the
+        # distribution's: hidden under an empty, read-only tmpfs.
+        system += ["--size", "4096", "--tmpfs", "/usr/local", "--remount-ro", "/usr/local"]
     for name in ("bin", "sbin", "lib", "lib64"):
         path = Path("/") / name
         if path.is_symlink():  # merged /usr (Debian 12)
