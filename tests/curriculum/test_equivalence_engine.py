@@ -119,6 +119,33 @@ def test_a_crafted_rational_answer_is_refused_at_every_seed_including_the_defaul
         assert compare(expected, crafted, X, X, seed=seed) is Outcome.DIFFERENT
 
 
+@pytest.mark.parametrize(
+    ("expected", "given"),
+    [
+        ("|x-100|", "100-x"),  # wrong only for x > 100
+        ("|x-3|", "3-x"),
+        ("ln(xy)", "ln(x) + ln(y)"),  # wrong only for x, y < 0
+        ("sqrt(xy)", "sqrt(x) sqrt(y)"),
+    ],
+)
+def test_points_cover_far_values_and_every_quadrant(expected: str, given: str) -> None:
+    outcomes = {_compare(expected, given, seed=f"attempt:{number}") for number in range(64)}
+    assert outcomes == {Outcome.DIFFERENT}
+
+
+@pytest.mark.parametrize(
+    ("expected", "given"),
+    [
+        ("1", "cosh(x)^2 - sinh(x)^2"),  # no digit left at x = 100: such points are skipped
+        ("x", "ln(e^x)"),  # e^x beyond 1e300 or flushed to 0 far out: skipped
+        ("n", "n!/(n-1)!"),  # factorials beyond 170: skipped
+    ],
+)
+def test_far_points_where_nothing_can_be_computed_decide_nothing(expected: str, given: str) -> None:
+    outcomes = {_compare(expected, given, seed=f"attempt:{number}") for number in range(32)}
+    assert outcomes == {Outcome.EQUIVALENT}
+
+
 @pytest.mark.parametrize("seed", [None, 0, "attempt:12", "x" * 100])
 def test_verdicts_are_reproducible_for_a_seed(seed: str | int | None) -> None:
     spec = {"answer": "ln|x| + C", "up_to_constant": True}
