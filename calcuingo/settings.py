@@ -446,6 +446,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "calcuingo.api.schema.postprocess_error_responses",
     ],
 }
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as account_views
 
+from .api import errors as api_errors
 from .health import health
 
 admin.site.site_header = "Calcuingo authoring"
@@ -33,4 +34,12 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Last under /api/: an unknown endpoint or a malformed id is a JSON 404, not an HTML page.
+    re_path(r"^api/", api_errors.NoSuchRouteApi.as_view(), name="api-no-such-route"),
 ]
+
+# Errors Django answers itself (no view reached): JSON under /api/, the usual pages elsewhere.
+handler400 = api_errors.bad_request
+handler403 = api_errors.permission_denied
+handler404 = api_errors.page_not_found
+handler500 = api_errors.server_error

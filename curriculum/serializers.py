@@ -95,6 +95,14 @@ class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
     options = serializers.SerializerMethodField()
     unit = serializers.IntegerField(source="lesson.unit_id", read_only=True)
     hint_count = serializers.IntegerField(read_only=True)
+    # Declared so the schema says what a fact-less or image-less exercise answers: "" and null.
+    image = serializers.ImageField(read_only=True, allow_null=True)
+    operation = serializers.ChoiceField(
+        Exercise.Operation.choices, read_only=True, allow_blank=True
+    )
+    operation2 = serializers.ChoiceField(
+        Exercise.Operation.choices, read_only=True, allow_blank=True
+    )
 
     class Meta:
         model = Exercise

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from drf_standardized_errors.handler import ExceptionHandler
 from rest_framework import exceptions, status
 
@@ -30,6 +31,15 @@ class CalcuingoExceptionHandler(ExceptionHandler):
                 detail: Any = {exc.field: [exc.message]} if exc.field else [exc.message]
                 return exceptions.ValidationError(detail=detail, code=exc.code)
             return DomainError(exc)
+        if isinstance(exc, OverflowError) or (
+            isinstance(exc, DataError) and "out of range" in str(exc)
+        ):
+            # A number no column can hold (an id of 40 digits) reached the database: the request
+            # is malformed, not the server broken (SQLite raises OverflowError, PostgreSQL a
+            # DataError). The transaction it happened in is rolled back as for any exception.
+            return exceptions.ValidationError(
+                detail=["A value is out of range."], code="out_of_range"
+            )
         if isinstance(exc, DjangoValidationError):
             detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
             return exceptions.ValidationError(detail=detail)
