@@ -28,7 +28,8 @@ def assert_error(response: Any, status: int, code: str | None = None) -> dict[st
     assert body["errors"], body
     for error in body["errors"]:
         assert set(error) == {"code", "detail", "attr"}
-        assert isinstance(error["code"], str) and isinstance(error["detail"], str)
+        assert isinstance(error["code"], str)
+        assert isinstance(error["detail"], str)
     if code is not None:
         assert [error["code"] for error in body["errors"]] == [code], body
     return dict(body)

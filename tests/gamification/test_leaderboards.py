@@ -7,11 +7,14 @@ are sent inside `django_capture_on_commit_callbacks(execute=True)`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -84,6 +87,7 @@ def test_reading_a_board_from_redis_runs_no_sql(
     django_assert_num_queries: Any,
 ) -> None:
     practised()
+    leaderboards.rebuild()
 
     with django_assert_num_queries(0):
         board = leaderboards.read(period="weekly", user_id=learners["hypatia"].pk)
@@ -129,7 +133,8 @@ def test_a_rebuild_restores_flushed_boards_from_the_ledger(
     assert client is not None
     client.delete(*client.keys(f"{leaderboards.PREFIX}:*"))
     me = learners["hypatia"].pk
-    assert leaderboards.read(period="weekly", user_id=me).top == []
+    weekly = leaderboards.key_for("weekly", leaderboards.period_start("weekly"), None)
+    assert client.zcard(weekly) == 0
 
     boards = leaderboards.rebuild()
 
@@ -266,3 +271,165 @@ def test_a_deleted_account_leaves_no_score_or_name_on_the_redis_boards(
     assert body["source"] == "redis"
     assert [row["username"] for row in body["top"]] == ["gauss", "hypatia"]
     assert get_redis_connection("default").hget(leaderboards.NAMES_KEY, noether_id) is None
+
+
+# --- Redis loses the boards (hole 5) and opting back in (hole 10) ------------------------------
+
+OWN_REDIS = "redis://127.0.0.1:6379/11"  # these tests' own database: they flush all of it
+
+
+@pytest.fixture
+def own_redis(settings: Any) -> Iterator[Any]:
+    """Leaderboards in Redis database 11, emptied before and after (a restart without data)."""
+    from .conftest import _cache, _redis_answers
+
+    if not _redis_answers(OWN_REDIS):
+        pytest.skip(f"no Redis server answers at {OWN_REDIS}")
+    before = settings.CACHES
+    settings.CACHES = _cache(OWN_REDIS)
+    client = leaderboards._redis()
+    client.flushdb()
+    yield client
+    client.flushdb()
+    settings.CACHES = before
+
+
+def weekly_key() -> str:
+    return leaderboards.key_for("weekly", leaderboards.period_start("weekly"), None)
+
+
+def test_after_a_flush_the_boards_come_from_the_ledger_and_one_rebuild_is_asked_for(
+    own_redis: Any,
+    practised: Callable[..., dict[str, APIClient]],
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    clients = practised()
+    leaderboards.rebuild()
+    own_redis.flushdb()  # Redis restarted empty…
+    with django_capture_on_commit_callbacks(execute=True):  # …and one answer bumps the boards
+        answer(clients["tao"], start_lesson(clients["tao"], numeric_lesson(exercises=2)))
+    assert own_redis.zcard(weekly_key()) == 1  # a board with Tao alone: present, not complete
+
+    with mock.patch("gamification.tasks.leaderboards_rebuild.apply_async") as scheduled:
+        first = clients["hypatia"].get("/api/v1/leaderboards/weekly").json()
+        second = clients["gauss"].get("/api/v1/leaderboards/weekly").json()
+
+    assert (first["source"], second["source"]) == ("sql", "sql")
+    assert order(first["top"]) == [*EXPECTED, (3, "tao", 17)]  # tied with Hypatia
+    assert first["me"]["xp"] == 17
+    assert scheduled.call_count == 1  # once, not once per request
+
+
+def test_with_eager_tasks_the_read_after_a_flush_rebuilds_the_boards(
+    own_redis: Any, practised: Callable[..., dict[str, APIClient]], learners: dict[str, User]
+) -> None:
+    practised()
+    own_redis.flushdb()
+
+    board = leaderboards.read(period="all_time", user_id=learners["hypatia"].pk)
+
+    assert board.source == "redis"
+    assert [(row.rank, row.username, row.xp) for row in board.top] == EXPECTED
+    assert own_redis.exists(leaderboards.COMPLETE_KEY)
+    assert not own_redis.exists(leaderboards.REBUILD_LOCK_KEY)
+
+
+def test_a_bump_lost_in_an_outage_makes_the_boards_untrusted_until_rebuilt(
+    own_redis: Any, practised: Callable[..., dict[str, APIClient]], learners: dict[str, User]
+) -> None:
+    practised()
+    leaderboards.rebuild()
+    broken = mock.Mock()
+    broken.pipeline.side_effect = ConnectionError("Redis is down")
+    with mock.patch.object(leaderboards, "_redis", return_value=broken):
+        leaderboards.bump(user_id=learners["tao"].pk, amount=99, track_id=None, at=timezone.now())
+    xp_award(user=learners["tao"], amount=99, reason="answer", source_type="t", source_id=1)
+
+    with mock.patch("gamification.tasks.leaderboards_rebuild.apply_async") as scheduled:
+        board = leaderboards.read(period="weekly", user_id=learners["tao"].pk)
+
+    assert board.source == "sql"
+    assert board.me is not None
+    assert (board.me.rank, board.me.xp) == (1, 99)
+    assert scheduled.call_count == 1
+
+
+def test_a_rebuild_writes_the_boards_and_their_completeness_together(
+    own_redis: Any, practised: Callable[..., dict[str, APIClient]]
+) -> None:
+    practised()
+    own_redis.flushdb()
+    commands: list[str] = []
+    real_pipeline = own_redis.pipeline
+
+    def recording_pipeline(*args: Any, **kwargs: Any) -> Any:
+        pipe = real_pipeline(*args, **kwargs)
+        real_execute = pipe.execute
+
+        def execute(*a: Any, **k: Any) -> Any:
+            commands.extend(str(command[0][0]) for command in pipe.command_stack)
+            return real_execute(*a, **k)
+
+        pipe.execute = execute
+        return pipe
+
+    with (
+        mock.patch.object(own_redis, "pipeline", side_effect=recording_pipeline),
+        mock.patch.object(leaderboards, "_redis", return_value=own_redis),
+    ):
+        leaderboards.rebuild()
+
+    assert commands[-2:] == ["SET", "DEL"]  # the marker last, in the boards' own transaction
+    assert "ZADD" in commands
+
+
+def test_with_the_local_memory_cache_a_cleared_cache_changes_no_board(
+    practised: Callable[..., dict[str, APIClient]],
+) -> None:
+    clients = practised()
+    cache.clear()
+
+    body = clients["hypatia"].get("/api/v1/leaderboards/weekly").json()
+
+    assert body["source"] == "sql"
+    assert order(body["top"]) == EXPECTED
+
+
+def test_opting_back_in_puts_her_scores_back_without_a_rebuild(
+    own_redis: Any,
+    practised: Callable[..., dict[str, APIClient]],
+    learners: dict[str, User],
+    django_capture_on_commit_callbacks: Capture,
+    django_assert_num_queries: Any,
+) -> None:
+    clients = practised()
+    noether = clients["noether"]
+    leaderboards.rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        noether.patch("/api/v1/me/leaderboards", {"opt_out": True})
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(noether, start_lesson(noether, numeric_lesson(exercises=2)))  # 12 XP while out
+
+    with mock.patch.object(leaderboards, "rebuild", side_effect=AssertionError("full rebuild")):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            response = noether.patch("/api/v1/me/leaderboards", {"opt_out": False})
+        with django_assert_num_queries(1):  # her own XP per board, from the ledger
+            for callback in callbacks:
+                callback()
+        board = clients["gauss"].get("/api/v1/leaderboards/weekly").json()
+        daily = clients["gauss"].get("/api/v1/leaderboards/daily").json()
+
+    assert response.status_code == 200
+    assert board["source"] == "redis"
+    assert order(board["top"]) == [(1, "noether", 53), (2, "gauss", 29), (3, "hypatia", 17)]
+    assert order(daily["top"])[0] == (1, "noether", 53)
+
+
+def test_opting_back_in_with_no_xp_puts_her_on_no_board(
+    own_redis: Any, learners: dict[str, User]
+) -> None:
+    leaderboards.rebuild()
+
+    leaderboards.member_visibility(user_id=learners["tao"].pk, visible=True)
+
+    assert own_redis.zscore(weekly_key(), learners["tao"].pk) is None
