@@ -149,7 +149,7 @@ def work(task: Mapping[str, Any]) -> Worked:
     raise NoSteps(f"unknown task {name!r}")
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=2048)
 def _checked_work(task_json: str) -> tuple[Worked | None, bool]:
     """The worked solution of a task and whether all its claims hold (cached: tasks repeat)."""
     try:

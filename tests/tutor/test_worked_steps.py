@@ -33,7 +33,8 @@ def _assert_verified_to_the_answer(exercise: DemoExercise) -> None:
     shown = [step for step in explanation.steps if step.expression]
     assert shown, exercise.id
     for step in explanation.steps:
-        assert step.text and step.spoken
+        assert step.text
+        assert step.spoken
         if step.expression:
             parse(step.expression)  # every expression shown is one the grader reads
             assert step.expression_latex
@@ -128,7 +129,8 @@ def test_a_chain_that_does_not_reach_the_expected_answer_is_not_shown() -> None:
 def test_an_exercise_without_a_task_gets_a_short_generic_note() -> None:
     explanation = explain("expression", {"answer": "x^2"}, prompt_hint="Something new")
     assert not explanation.verified
-    assert len(explanation.steps) == 1 and not explanation.steps[0].expression
+    assert len(explanation.steps) == 1
+    assert not explanation.steps[0].expression
 
 
 def test_a_huge_function_is_refused_quickly() -> None:
