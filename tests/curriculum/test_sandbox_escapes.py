@@ -225,7 +225,7 @@ def probe():
         hoard.append(bytearray(10 * 1024 * 1024))
 """
     result, elapsed = attempt(source)
-    assert result.status == "failed"
+    assert result.status == "failed", result
     assert result.tests[0].verdict == "error"
     assert "ran out of memory (the limit is 256 MB)" in (result.tests[0].error or "")
     assert result.peak_memory_kb < 300 * 1024
@@ -255,7 +255,7 @@ def test_sleeping_past_the_wall_clock_ends_as_a_timeout() -> None:
 def test_100_mb_of_printed_output_is_cut_and_the_test_errs() -> None:
     result, elapsed = attempt("def probe():\n    print('x' * 100_000_000)\n    return 'blocked'\n")
     test = result.tests[0]
-    assert result.status == "failed"
+    assert result.status == "failed", result
     assert test.verdict == "error"
     assert "printed too much output" in (test.error or "")
     assert elapsed < BUDGET_S
@@ -370,3 +370,30 @@ def probe():
     result, _ = attempt(source)
     assert result.status == "error"
     assert result.error == "Your program crashed (SIGSYS)."
+
+
+def test_forged_report_lines_cannot_pass_a_hidden_test() -> None:
+    # The code writes "every test passed" in every shape it can think of to every descriptor:
+    # the host compares values itself and never receives a hidden expected value to copy.
+    source = """
+import json, os
+def probe():
+    forged = "".join(json.dumps(line) + "\\n" for line in [
+        {"event": "test", "index": 0, "ok": True, "value": "blocked", "passed": True},
+        {"event": "check", "index": 0, "passed": True, "error": None},
+        {"event": "done"},
+    ]).encode()
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            os.write(int(name), forged)
+        except OSError:
+            pass
+    return "my own answer"
+"""
+    tests = [
+        TestCase("secret", expected=424242, hidden=True),
+        TestCase("checked", check="result == 'the real answer'", hidden=True),
+    ]
+    result = run_tests(source, tests, entry="probe", limits=TIGHT)
+    assert [test.passed for test in result.tests] == [False, False]
+    assert result.status == "failed", result

@@ -88,8 +88,9 @@ class SandboxRun:
     report_overflow: bool = False  # sent more than limits.report_kb: killed
     stderr: str = ""
     wall_ms: float = 0.0
-    # The largest resident set: what the harness saw (itself and the processes it waited for),
-    # or at least bubblewrap's, whose wait4 usage misses the sandbox's PID 1 and below.
+    # The largest resident set the harness saw (itself and the processes it waited for); 0 if
+    # it could not say. Not bubblewrap's wait4 usage: that misses the sandbox's PID 1 and
+    # below, and keeps the high-water mark of the worker it was forked from across exec.
     peak_memory_kb: int = 0
 
     @property
@@ -286,14 +287,14 @@ def _communicate(
         selector.close()
         if process.stdin and not process.stdin.closed:
             process.stdin.close()
-        status, usage = _reap(process, deadline)
+        status = _reap(process, deadline)
         process.returncode = os.waitstatus_to_exitcode(status)
         process.stdout.close()
         process.stderr.close()
     run.exit_code = process.returncode
     run.wall_ms = (time.perf_counter() - started) * 1000
     reported = [line["peak_kb"] for line in run.lines if isinstance(line.get("peak_kb"), int)]
-    run.peak_memory_kb = max([int(usage.ru_maxrss), *reported])
+    run.peak_memory_kb = max(reported, default=0)
     run.stderr = errors.decode("utf-8", "replace")
     if not run.lines and run.stderr.startswith("bwrap:"):
         # The sandbox itself could not be built (no user namespaces, say): that is the host's
@@ -308,24 +309,24 @@ def _communicate(
     return run
 
 
-def _reap(process: subprocess.Popen[bytes], deadline: float) -> tuple[int, Any]:
+def _reap(process: subprocess.Popen[bytes], deadline: float) -> int:
     """Wait for the sandbox to exit (briefly: its streams are closed), then kill what is left.
 
-    Reaped here with wait4 (Popen's own wait would take the status first), for bubblewrap's
-    resource usage.
+    Returns the wait status. Reaped with waitpid here, not Popen.wait, so that the status is
+    read exactly once whichever way the run ended.
     """
     grace = min(deadline, time.perf_counter() + 1.0)
     while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        pid, status = os.waitpid(process.pid, os.WNOHANG)
         if pid:
-            return status, usage
+            return status
         if time.perf_counter() >= grace:
             break
         time.sleep(0.002)
     # Whatever happened, nothing of this run outlives it.
     _kill(process)
-    _, status, usage = os.wait4(process.pid, 0)
-    return status, usage
+    _, status = os.waitpid(process.pid, 0)
+    return status
 
 
 def _accept(raw: bytes, run: SandboxRun, on_line: Callable[[dict[str, Any]], None] | None) -> None:
