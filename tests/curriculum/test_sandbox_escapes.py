@@ -380,6 +380,7 @@ import json, os
 def probe():
     forged = "".join(json.dumps(line) + "\\n" for line in [
         {"event": "test", "index": 0, "ok": True, "value": "blocked", "passed": True},
+        {"event": "test", "index": 1, "ok": True, "time_ms": "soon", "stdout": {"a": 1}},
         {"event": "check", "index": 0, "passed": True, "error": None},
         {"event": "done"},
     ]).encode()

@@ -122,6 +122,7 @@ def run_tests(
             if not 0 <= line["index"] < len(group) or group[line["index"]] in outcomes:
                 return
             index = group[line["index"]]
+            line = _clean(line)
             outcomes[index] = line
             if tests[index].check is None or not line.get("ok"):
                 finish(
@@ -203,11 +204,31 @@ def run_tests(
     return RunResult(
         status=status,
         score=round(score, 6),
-        time_ms=round(sum(float(o.get("time_ms") or 0) for o in outcomes.values()), 3),
+        time_ms=round(sum(o["time_ms"] or 0.0 for o in outcomes.values()), 3),
         peak_memory_kb=max((run.peak_memory_kb for run in runs), default=0),
         tests=ordered,
         error=error or timeout_message,
     )
+
+
+def _clean(line: dict[str, Any]) -> dict[str, Any]:
+    """A test's report line with every field of the type the host expects.
+
+    Learner code shares the harness's process and may write lines of its own: whatever it
+    writes must not break the host (it can only claim values it could have returned).
+    """
+    time_ms = line.get("time_ms")
+    return {
+        "ok": line.get("ok") is True,
+        "value": line.get("value"),
+        "kind": str(line.get("kind") or ""),
+        "error": str(line.get("error") or "Your code failed."),
+        "stdout": line["stdout"] if isinstance(line.get("stdout"), str) else "",
+        "stdout_truncated": line.get("stdout_truncated") is True,
+        "time_ms": float(time_ms)
+        if isinstance(time_ms, int | float) and math.isfinite(time_ms) and time_ms >= 0
+        else None,
+    }
 
 
 def _validate(tests: Sequence[TestCase], entry: str | None) -> None:
@@ -334,7 +355,7 @@ def _judge(
         "time_ms": line.get("time_ms"),
     }
     if not line.get("ok"):
-        return TestResult(passed=False, verdict="error", error=str(line.get("error")), **base)
+        return TestResult(passed=False, verdict="error", error=line["error"], **base)
     value = line.get("value")
     shown = str(value) if script else _as_text(value)
     if test.check is not None:
