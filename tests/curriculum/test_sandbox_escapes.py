@@ -378,10 +378,11 @@ def test_forged_report_lines_cannot_pass_a_hidden_test() -> None:
     source = """
 import json, os
 def probe():
-    forged = "".join(json.dumps(line) + "\\n" for line in [
+    forged = "".join((line if isinstance(line, str) else json.dumps(line)) + "\\n" for line in [
         {"event": "test", "index": 0, "ok": True, "value": "blocked", "passed": True},
         {"event": "test", "index": 1, "ok": True, "time_ms": "soon", "stdout": {"a": 1}},
         {"event": "check", "index": 0, "passed": True, "error": None},
+        "[" * 100_000,
         {"event": "done"},
     ]).encode()
     for name in os.listdir("/proc/self/fd"):

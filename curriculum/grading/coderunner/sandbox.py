@@ -332,7 +332,7 @@ def _reap(process: subprocess.Popen[bytes], deadline: float) -> int:
 def _accept(raw: bytes, run: SandboxRun, on_line: Callable[[dict[str, Any]], None] | None) -> None:
     try:
         line = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # learner code may write anything, "[[[[..." too
         return
     if not isinstance(line, dict):
         return
