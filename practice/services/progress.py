@@ -107,8 +107,8 @@ def unit_answer_add(*, user: User, unit_id: int, correct: bool, mastery_delta: f
         return unit_check_completion(
             user=user, unit=Unit.objects.select_related("track").get(pk=unit_id)
         )
-    pk, attempts, right, mastery_sum, still_open, required, min_accuracy, total = row
-    if not correct or not still_open:
+    pk, attempts, right, mastery_sum, completed_at, required, min_accuracy, total = row
+    if not correct or completed_at is not None:
         return False
     reached = _unit_reached(
         attempts=int(attempts),
@@ -152,7 +152,7 @@ def _unit_increment(
         f"{mastery} = {mastery} + %s "
         f"WHERE {column(UnitProgress, 'user')} = %s AND {column(UnitProgress, 'unit')} = %s "
         f"RETURNING {column(UnitProgress, 'id')}, {attempts}, {right}, {mastery}, "
-        f"{column(UnitProgress, 'completed_at')} IS NULL, {required}, {accuracy}, "
+        f"{column(UnitProgress, 'completed_at')}, {required}, {accuracy}, "
         f"(SELECT COUNT(*) FROM {published} AS published)"
     )
     params = (
