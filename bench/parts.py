@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import statistics
 import time
@@ -374,19 +375,32 @@ def statements() -> list[dict[str, Any]]:
 # --- grading --------------------------------------------------------------------------------
 
 
-def grading() -> dict[str, Any]:
+def _module_bench(name: str) -> dict[str, Any]:
+    """A benchmark module of bench/ with `run() -> dict` and `markdown(results) -> str`."""
     try:
-        from bench import grading as grading_bench
+        module = importlib.import_module(f"bench.{name}")
     except ImportError as exc:
-        say(f"grading: SKIPPED (bench/grading.py not importable: {exc})")
+        say(f"{name}: SKIPPED (bench/{name}.py not importable: {exc})")
         return {"skipped": str(exc)}
-    say("grading benchmark (bench/grading.py)")
+    say(f"{name} benchmark (bench/{name}.py)")
     tick = time.perf_counter()
-    results: dict[str, Any] = guarded("grading", grading_bench.run)
+    results: dict[str, Any] = guarded(name, module.run)
     if "error" in results:
         return {"skipped": results["error"]}
-    markdown = ""
-    if hasattr(grading_bench, "markdown"):
-        markdown = grading_bench.markdown(results)
+    markdown = module.markdown(results) if hasattr(module, "markdown") else ""
     say(f"   done in {time.perf_counter() - tick:.1f} s")
     return {"results": results, "markdown": markdown}
+
+
+def grading() -> dict[str, Any]:
+    return _module_bench("grading")
+
+
+def sandbox() -> dict[str, Any]:
+    """The code runner's sandbox: start-up time and graded submissions per second."""
+    from curriculum.grading.coderunner import UNAVAILABLE_MESSAGE, sandbox_available
+
+    if not sandbox_available():
+        say(f"sandbox: SKIPPED ({UNAVAILABLE_MESSAGE})")
+        return {"skipped": UNAVAILABLE_MESSAGE}
+    return _module_bench("sandbox")

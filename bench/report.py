@@ -13,13 +13,14 @@ def write(results: dict[str, Any]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "bench.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     (RESULTS / "bench.md").write_text(markdown(results))
-    grading = results.get("grading") or {}
-    if grading.get("results"):
-        (RESULTS / "grading.json").write_text(
-            json.dumps(grading["results"], indent=2, sort_keys=True, default=str) + "\n"
-        )
-    if grading.get("markdown"):
-        (RESULTS / "grading.md").write_text(grading["markdown"])
+    for name in ("grading", "sandbox"):
+        part = results.get(name) or {}
+        if part.get("results"):
+            (RESULTS / f"{name}.json").write_text(
+                json.dumps(part["results"], indent=2, sort_keys=True, default=str) + "\n"
+            )
+        if part.get("markdown"):
+            (RESULTS / f"{name}.md").write_text(part["markdown"])
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> str:
@@ -218,17 +219,20 @@ def markdown(results: dict[str, Any]) -> str:
             "\nGoal: ≤ 12 for a right answer mid-session, ≤ 25 for one completing a lesson.\n"
         )
 
-    grading = results.get("grading") or {}
-    if grading.get("markdown"):
-        out.append("\n## Grading (bench/grading.py)\n\n")
-        body = grading["markdown"]
-        # Its headings sit one level under ours.
-        out.append(
-            "\n".join(("#" + line) if line.startswith("#") else line for line in body.splitlines())
-        )
-        out.append("\n")
-    elif grading.get("skipped"):
-        out.append(f"\n## Grading\n\nSkipped: {grading['skipped']}\n")
+    for name, title in (("grading", "Grading"), ("sandbox", "Code runner sandbox")):
+        part = results.get(name) or {}
+        if part.get("markdown"):
+            out.append(f"\n## {title} (bench/{name}.py)\n\n")
+            body = part["markdown"]
+            # Its headings sit one level under ours.
+            out.append(
+                "\n".join(
+                    ("#" + line) if line.startswith("#") else line for line in body.splitlines()
+                )
+            )
+            out.append("\n")
+        elif part.get("skipped"):
+            out.append(f"\n## {title}\n\nSkipped: {part['skipped']}\n")
     return "".join(out)
 
 

@@ -254,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         results["skipped"].append("grading: --skip-grading")
     else:
         results["grading"] = parts.grading()
+    results["sandbox"] = parts.sandbox()
     results["total_seconds"] = round(time.perf_counter() - began, 1)
     results["machine"]["load_average_at_end"] = [round(value, 1) for value in os.getloadavg()]
     from bench import report
