@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo serve lint format typecheck bench bench-inprocess clean
+.PHONY: run test install install-dev migrate demo serve lint format typecheck bench bench-inprocess clean sandbox
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Calcuingo needs Python 3.11 (set PYTHON=/path/to/python3.11)")'
