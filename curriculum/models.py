@@ -1,4 +1,4 @@
-"""What there is to learn: tracks → units → lessons → exercises → hints.
+"""What there is to learn: tracks → units → lessons → exercises → hints (and test cases of code).
 
 Exercises keep what a learner may see (prompt, options, hints) apart from what she may not (the
 answer). Database constraints guard the invariants that grading relies on, so that no path into the
@@ -7,7 +7,11 @@ database (admin, import, shell) can store an exercise that cannot be graded.
 
 from __future__ import annotations
 
+import ast
+import keyword
+import math
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +23,7 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThan
 
 from . import grading
 from .expressions import JSONArrayLength
+from .grading import coderunner
 
 # Where the grader's spec keys live on the model, so its messages land at the right field.
 SPEC_FIELD_TO_MODEL_FIELD = {
@@ -165,7 +170,7 @@ def _unique_order(name: str, parent: str) -> models.UniqueConstraint:
 CONSTRAINT_FIELDS = {
     **{
         f"{name}_order_{rule}": "order"
-        for name in ("track", "unit", "lesson", "exercise", "hint")
+        for name in ("track", "unit", "lesson", "exercise", "hint", "testcase")
         for rule in ("positive", "unique")
     },
     "unit_mastery_required_range": "mastery_required",
@@ -173,7 +178,19 @@ CONSTRAINT_FIELDS = {
     "lesson_xp_reward_gte_0": "xp_reward",
     "exercise_choice_has_options_and_a_correct_one": "correct_option",
     "exercise_fact_has_operands": "operand1",
+    "exercise_code_has_a_reference_solution": "reference_solution",
+    "exercise_code_time_limit_range": "time_limit_seconds",
+    "exercise_code_memory_limit_range": "memory_limit_mb",
+    "testcase_weight_positive": "weight",
+    "testcase_tolerance_not_negative": "tolerance",
 }
+
+# What a code exercise may ask of the runner (within `coderunner.Limits`' own bounds).
+CODE_TIME_LIMITS = (1, 30)  # CPU seconds for one run (the sample tests, or the hidden tests)
+CODE_MEMORY_LIMITS = (64, 1024)  # MB of address space per process
+python_name = RegexValidator(
+    r"^[A-Za-z_][A-Za-z0-9_]*$", "A Python function name, like newton_sqrt (or empty)."
+)
 
 
 class Track(Content):
@@ -271,6 +288,7 @@ class Exercise(ConstraintErrorsAtFields):
         TEXT = "text", "Text (fill in the blank)"
         FACT = "fact", "Arithmetic fact"
         EXPRESSION = "expression", "Expression (symbolic)"
+        CODE = "code", "Code (Python)"
 
     class Operation(models.TextChoices):
         ADD = "+", "+"
@@ -322,6 +340,40 @@ class Exercise(ConstraintErrorsAtFields):
     operand2 = models.IntegerField(null=True, blank=True)
     operation2 = models.CharField(max_length=1, choices=Operation.choices, blank=True)
     operand3 = models.IntegerField(null=True, blank=True)
+    # Code exercises (Python), judged by their `test_cases` in the sandbox.
+    starter_code = models.TextField(
+        blank=True, help_text="Code only: what the learner's editor starts with."
+    )
+    reference_solution = models.TextField(
+        blank=True,
+        help_text=(
+            "Code only: a solution that passes every test; never shown to learners. An exercise "
+            "whose reference solution fails a test cannot be published."
+        ),
+    )
+    entry_point = models.CharField(
+        max_length=80,
+        blank=True,
+        validators=[python_name],
+        help_text=(
+            "Code only: the function each test calls with its arguments, e.g. newton_sqrt. "
+            "Empty: the code is a script that reads its test's input and prints its answer."
+        ),
+    )
+    time_limit_seconds = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(CODE_TIME_LIMITS[0]), MaxValueValidator(CODE_TIME_LIMITS[1])],
+        help_text="Code only: CPU seconds for all the sample tests together (and again for the "
+        "hidden tests); the wall clock allows twice as much.",
+    )
+    memory_limit_mb = models.PositiveSmallIntegerField(
+        default=256,
+        validators=[
+            MinValueValidator(CODE_MEMORY_LIMITS[0]),
+            MaxValueValidator(CODE_MEMORY_LIMITS[1]),
+        ],
+        help_text="Code only: memory (MB of address space) each process of a run may use.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -365,10 +417,44 @@ class Exercise(ConstraintErrorsAtFields):
                 ),
                 violation_error_code="incomplete_fact",
             ),
+            models.CheckConstraint(
+                condition=~Q(kind="code") | ~Q(reference_solution=""),
+                name="exercise_code_has_a_reference_solution",
+                violation_error_message=(
+                    "A code exercise needs a reference solution: it proves the tests can be passed."
+                ),
+                violation_error_code="no_reference_solution",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    time_limit_seconds__gte=CODE_TIME_LIMITS[0],
+                    time_limit_seconds__lte=CODE_TIME_LIMITS[1],
+                ),
+                name="exercise_code_time_limit_range",
+                violation_error_message=(
+                    f"The time limit is {CODE_TIME_LIMITS[0]} to {CODE_TIME_LIMITS[1]} seconds."
+                ),
+                violation_error_code="out_of_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    memory_limit_mb__gte=CODE_MEMORY_LIMITS[0],
+                    memory_limit_mb__lte=CODE_MEMORY_LIMITS[1],
+                ),
+                name="exercise_code_memory_limit_range",
+                violation_error_message=(
+                    f"The memory limit is {CODE_MEMORY_LIMITS[0]} to {CODE_MEMORY_LIMITS[1]} MB."
+                ),
+                violation_error_code="out_of_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.prompt[:60]}"
+
+    @property
+    def is_code(self) -> bool:
+        return self.kind == self.Kind.CODE
 
     def clean(self) -> None:
         """Refuse an exercise the grader could not grade, with the message at the field.
@@ -378,6 +464,9 @@ class Exercise(ConstraintErrorsAtFields):
         that the admin form can show it at the field that edits the key.
         """
         super().clean()
+        if self.kind == self.Kind.CODE:
+            self._clean_code()
+            return
         if self.kind not in (self.Kind.MULTIPLE_CHOICE, self.Kind.FACT) and not isinstance(
             self.answer, dict
         ):
@@ -396,13 +485,59 @@ class Exercise(ConstraintErrorsAtFields):
         if errors:
             raise ValidationError(_errors_at_fields(errors))
 
+    def _clean_code(self) -> None:
+        """A code exercise is judged by its tests alone: no answer, options or parameters."""
+        errors: dict[str, str] = {}
+        if self.parameters:
+            errors["parameters"] = (
+                "Code exercises are not parametrised: vary the inputs with more tests instead."
+            )
+        if self.answer not in ({}, None, ""):
+            errors["answer"] = "A code exercise is judged by its tests: leave the answer empty."
+        if self.options:
+            errors["options"] = "Only multiple-choice exercises have options."
+        entry = self.entry_point.strip()
+        if entry and (not entry.isidentifier() or keyword.iskeyword(entry)):
+            errors["entry_point"] = "A Python function name, like newton_sqrt (or empty)."
+        for name in ("reference_solution", "starter_code"):
+            problem = _python_syntax_problem(getattr(self, name))
+            if problem:
+                errors[name] = problem
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_parametrised(self) -> bool:
         return bool(self.parameters)
 
+    def code_limits(self) -> coderunner.Limits:
+        """The runner's limits for one run of this code exercise."""
+        return coderunner.Limits(
+            cpu_seconds=self.time_limit_seconds,
+            wall_seconds=float(min(2 * self.time_limit_seconds, 120)),
+            memory_mb=self.memory_limit_mb,
+        )
+
+    def code_spec(self) -> CodeSpec:
+        """What the runner needs to judge a submission: entry point, limits and tests in order.
+
+        Reads `test_cases` (one query, or none when prefetched with `prefetch_related`).
+        """
+        return CodeSpec(
+            entry=self.entry_point.strip() or None,
+            limits=self.code_limits(),
+            tests=tuple(test.runner_test() for test in self.test_cases.all()),
+        )
+
     def grading_spec(self) -> dict[str, Any]:
-        """The answer spec `curriculum.grading` expects, assembled from this row's columns."""
+        """The answer spec `curriculum.grading` expects, assembled from this row's columns.
+
+        For a code exercise: the runner's `entry`, `limits` and `tests` (see `code_spec`).
+        """
         spec: dict[str, Any]
+        if self.kind == self.Kind.CODE:
+            code = self.code_spec()
+            return {"entry": code.entry, "limits": code.limits, "tests": list(code.tests)}
         if self.kind == self.Kind.MULTIPLE_CHOICE:
             spec = {"options": self.options, "correct": self.correct_option}
         elif self.kind == self.Kind.FACT:
@@ -423,6 +558,142 @@ class Exercise(ConstraintErrorsAtFields):
 
 
 FACT_OPERATIONS = Exercise.Operation.choices
+
+
+def _python_syntax_problem(source: str) -> str | None:
+    """Why `source` is not valid Python (with its line), or None. Parsing runs nothing."""
+    if not source.strip():
+        return None
+    try:
+        ast.parse(source)
+    except SyntaxError as error:
+        return f"Not valid Python: {error.msg} (line {error.lineno})."
+    except (ValueError, RecursionError, MemoryError):
+        return "Not valid Python."
+    return None
+
+
+@dataclass(frozen=True)
+class CodeSpec:
+    """What `coderunner.run_tests` needs for a code exercise, besides the learner's source."""
+
+    entry: str | None  # the function each test calls; None: a script fed each test's stdin
+    limits: coderunner.Limits
+    tests: tuple[coderunner.TestCase, ...]  # in order; `hidden` tells sample from hidden
+
+    @property
+    def sample_tests(self) -> tuple[coderunner.TestCase, ...]:
+        return tuple(test for test in self.tests if not test.hidden)
+
+    @property
+    def hidden_tests(self) -> tuple[coderunner.TestCase, ...]:
+        return tuple(test for test in self.tests if test.hidden)
+
+
+class TestCase(ConstraintErrorsAtFields):
+    """One test of a code exercise: its input, and the expected value or a checking expression.
+
+    Function exercises (an entry point) call `entry(*args)` and judge the returned value; script
+    exercises run with `stdin` and judge what they printed. Sample tests are shown to learners
+    with their output and a diff; hidden tests only say passed or failed.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="test_cases")
+    order = models.PositiveIntegerField()
+    name = models.CharField(
+        max_length=120, blank=True, help_text="Shown to learners for sample tests, e.g. √2."
+    )
+    args = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Functions: the arguments, as a JSON list, e.g. [2, 1e-10] or [[1, 2, 3]].",
+    )
+    stdin = models.TextField(blank=True, help_text="Scripts: the text the code reads as input.")
+    expected = models.JSONField(
+        null=True,
+        blank=True,
+        help_text=(
+            'The expected result as JSON: 1.4142135623730951, [6, 2], "text printed" (scripts). '
+            "Empty with a check below."
+        ),
+    )
+    check_expression = models.TextField(
+        blank=True,
+        help_text=(
+            "Instead of an expected value: a Python expression over result, args, stdin and "
+            "math that is true for a right answer, e.g. abs(result - math.sqrt(2)) < 1e-9."
+        ),
+    )
+    tolerance = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Accept every number within this (absolutely or relatively), e.g. 1e-6.",
+    )
+    hidden = models.BooleanField(
+        default=False, help_text="Hidden tests show learners only passed or failed."
+    )
+    weight = models.FloatField(default=1.0, help_text="Its share of the score; more than 0.")
+
+    class Meta:
+        ordering = ["exercise", "order"]
+        verbose_name = "test case"
+        constraints = [
+            _positive_order("testcase"),
+            _unique_order("testcase", "exercise"),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="testcase_weight_positive",
+                violation_error_message="The weight must be more than 0.",
+                violation_error_code="not_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance__isnull=True) | Q(tolerance__gte=0),
+                name="testcase_tolerance_not_negative",
+                violation_error_message="The tolerance cannot be negative.",
+                violation_error_code="negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"Test {self.order}"
+
+    def clean(self) -> None:
+        """What the runner would refuse, said at the field: its arguments, check and weight."""
+        super().clean()
+        errors: dict[str, str] = {}
+        script = bool(self.exercise_id) and not self.exercise.entry_point.strip()
+        if not isinstance(self.args, list):
+            errors["args"] = "Write the arguments as a JSON list, e.g. [2] or [[1, 2], 3]."
+        elif script and self.args:
+            errors["args"] = "This exercise is a script (no entry point): give its input instead."
+        if self.check_expression.strip():
+            problem = coderunner.check_expression_problem(self.check_expression)
+            if problem:
+                errors["check_expression"] = problem
+        elif script and not isinstance(self.expected, str):
+            errors["expected"] = 'A script\'s expected output is text, e.g. "42" (or use a check).'
+        if self.weight is not None and not math.isfinite(self.weight):
+            errors["weight"] = "The weight must be a number more than 0."
+        if self.tolerance is not None and not math.isfinite(self.tolerance):
+            errors["tolerance"] = "The tolerance must be a number (0 or more)."
+        if errors:
+            raise ValidationError(errors)
+
+    def runner_test(self) -> coderunner.TestCase:
+        """This test as `coderunner.run_tests` takes it."""
+        return coderunner.TestCase(
+            name=str(self),
+            args=tuple(self.args) if isinstance(self.args, list) else (),
+            stdin=self.stdin,
+            expected=self.expected,
+            check=self.check_expression.strip() or None,
+            tolerance=self.tolerance,
+            hidden=self.hidden,
+            weight=self.weight,
+        )
 
 
 class Hint(ConstraintErrorsAtFields):

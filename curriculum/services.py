@@ -18,7 +18,8 @@ from accounts.models import User
 from calcuingo.exceptions import ApplicationError
 
 from . import grading
-from .models import Exercise, Hint, Lesson, Status, Track, Unit
+from .grading import coderunner
+from .models import Exercise, Hint, Lesson, Status, TestCase, Track, Unit
 
 # --- Authoring ---------------------------------------------------------------------------------
 # Used by the admin and the import: everything an author writes across rows or models.
@@ -71,15 +72,32 @@ def ordered_children_save(
         obj.save()
 
 
-@transaction.atomic
 def content_status_set(*, queryset: QuerySet[Any], status: str, by: User | None = None) -> int:
     """Publish, unpublish or archive content in bulk, leaving an admin log entry per changed row.
 
     Archiving hides content from learners everywhere (path, sessions, API: they read only what
-    is published) and keeps every attempt and statistic; publishing brings it back.
+    is published) and keeps every attempt and statistic; publishing brings it back. Code
+    exercises are published only when their reference solution passes every test in the
+    sandbox (run before the transaction opens); otherwise nothing changes and ApplicationError
+    says which exercise fails and why.
     """
     if status not in Status.values:
         raise ApplicationError(f"Unknown status '{status}'.", field="status")
+    if queryset.model is Exercise and status == Status.PUBLISHED:
+        code = queryset.exclude(status=status).filter(kind=Exercise.Kind.CODE)
+        for exercise in code.prefetch_related("test_cases"):
+            check = code_exercise_check(exercise=exercise)
+            if not check.publishable:
+                raise ApplicationError(
+                    f"Exercise {exercise.order} of “{exercise.lesson}” cannot be published: "
+                    f"{check.message}",
+                    field="status",
+                )
+    return _content_status_write(queryset=queryset, status=status, by=by)
+
+
+@transaction.atomic
+def _content_status_write(*, queryset: QuerySet[Any], status: str, by: User | None) -> int:
     changed = list(queryset.exclude(status=status))
     if not changed:
         return 0
@@ -174,6 +192,88 @@ def facts_generate(
     return len(pairs)
 
 
+# --- Code exercises ---------------------------------------------------------------------------
+# The reference solution proves that the tests can be passed: a code exercise whose reference
+# fails a test, or that cannot be checked because the sandbox is missing, is never published.
+
+
+@dataclass(frozen=True)
+class ReferenceCheck:
+    """What running a code exercise's reference solution against its tests found."""
+
+    publishable: bool
+    message: str  # for the author, in words
+    result: coderunner.RunResult | None = None  # None: nothing ran (no tests, no sandbox)
+    runner_missing: bool = False
+
+
+def code_exercise_check(
+    *, exercise: Exercise, tests: Sequence[coderunner.TestCase] | None = None
+) -> ReferenceCheck:
+    """Run the exercise's reference solution against `tests` (by default its saved tests).
+
+    Always in the sandbox, with the exercise's limits and every hidden test revealed (this is
+    for its author). Never raises for a broken exercise: what is wrong is in `message`. When
+    the sandbox is missing nothing runs: the exercise is not publishable, and `message` says how
+    to install the runner.
+    """
+    spec = exercise.code_spec() if tests is None else None
+    tests = tuple(spec.tests if spec is not None else tests or ())
+    if not tests:
+        return ReferenceCheck(False, "A code exercise needs at least one test.")
+    if not exercise.reference_solution.strip():
+        return ReferenceCheck(False, "Write the reference solution first.")
+    try:
+        result = coderunner.run_tests(
+            exercise.reference_solution,
+            tests,
+            entry=exercise.entry_point.strip() or None,
+            limits=exercise.code_limits(),
+            reveal_hidden=True,
+        )
+    except coderunner.RunnerUnavailable:
+        return ReferenceCheck(False, coderunner.UNAVAILABLE_MESSAGE + ".", runner_missing=True)
+    except (ValueError, TypeError) as exc:
+        return ReferenceCheck(False, f"The tests cannot be run: {exc}")
+    if result.status == "passed":
+        return ReferenceCheck(
+            True, f"The reference solution passes all {len(tests)} tests.", result=result
+        )
+    failed = [test for test in result.tests if not test.passed]
+    details = "; ".join(_failure(test) for test in failed[:3])
+    more = f" (and {len(failed) - 3} more)" if len(failed) > 3 else ""
+    summary = f"The reference solution fails {len(failed)} of {len(tests)} tests: {details}{more}"
+    if result.error and not failed:
+        summary = f"The reference solution fails: {result.error}"
+    return ReferenceCheck(False, summary, result=result)
+
+
+def _failure(test: coderunner.TestResult) -> str:
+    what = test.error or (
+        f"returned {test.output}, expected {test.expected}" if test.output is not None else ""
+    )
+    return f"{test.name} ({test.verdict}{': ' + what if what else ''})"
+
+
+@transaction.atomic
+def exercise_tests_replace(
+    *, exercise: Exercise, tests: Sequence[dict[str, Any]]
+) -> list[TestCase]:
+    """Replace a code exercise's tests by `tests` (TestCase field values), numbered from 1.
+
+    Each test is validated like the admin's (`full_clean`); a ValidationError leaves the old
+    tests in place.
+    """
+    exercise.test_cases.all().delete()
+    created = []
+    for number, values in enumerate(tests, start=1):
+        test = TestCase(exercise=exercise, order=number, **values)
+        test.full_clean()
+        test.save()
+        created.append(test)
+    return created
+
+
 # --- History ---------------------------------------------------------------------------------
 # Content that learners have answered is never deleted: the foreign keys of their attempts,
 # progress, XP and earned achievements PROTECT it. Authors archive it instead.
@@ -189,6 +289,7 @@ _DESCENDANTS: dict[type[models.Model], tuple[tuple[type[models.Model], str], ...
     Unit: ((Unit, ""), (Lesson, "unit"), (Exercise, "lesson__unit")),
     Lesson: ((Lesson, ""), (Exercise, "lesson")),
     Exercise: ((Exercise, ""),),
+    TestCase: ((TestCase, ""),),
 }
 _CONTENT_MODELS = {Track, Unit, Lesson, Exercise, Hint}
 _DEPTH = 3

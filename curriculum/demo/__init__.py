@@ -1,8 +1,11 @@
-"""Demo curriculum for a newcomer's `make run`: from number facts to antiderivatives.
+"""Demo curriculum for a newcomer's `make run`: from number facts to antiderivatives, then code.
 
 `load()` is listed in `settings.DEMO_LOADERS`. The content lives in small Python modules next
-to this one (`facts`, `fractions`, `limits`, `derivatives`, `antiderivatives`); every answer
-in them is hand-checked and, in the tests, graded by `curriculum.grading`.
+to this one (`facts`, `fractions`, `limits`, `derivatives`, `antiderivatives`, `python`); every
+answer in them is hand-checked and, in the tests, graded by `curriculum.grading` (the code
+exercises' reference and wrong solutions run in the sandbox: test_demo_code_track.py). The
+loader does not run the sandbox: the demo installs where bubblewrap is missing too, and its
+code exercises then say that the runner is not installed.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
-from curriculum.models import Exercise, Hint, Lesson, Status, Track, Unit
+from curriculum.models import Exercise, Hint, Lesson, Status, TestCase, Track, Unit
 
-from . import antiderivatives, derivatives, facts, fractions, limits
+from . import antiderivatives, derivatives, facts, fractions, limits, python
 from .specs import ExerciseSpec, LessonSpec, TrackSpec, UnitSpec
 
 TRACKS: tuple[TrackSpec, ...] = (
@@ -23,6 +26,7 @@ TRACKS: tuple[TrackSpec, ...] = (
     limits.TRACK,
     derivatives.TRACK,
     antiderivatives.TRACK,
+    python.TRACK,
 )
 
 PUBLISHED = Status.PUBLISHED
@@ -31,7 +35,7 @@ _Row = TypeVar("_Row", bound=models.Model)
 
 
 @transaction.atomic
-def load() -> list[str]:
+def load(tracks_to_load: tuple[TrackSpec, ...] = TRACKS) -> list[str]:
     """Install the demo tracks, or bring them back to what is written here; idempotent.
 
     Rows are matched by their natural keys (track slug, then order within the parent) and
@@ -39,10 +43,13 @@ def load() -> list[str]:
     not grade fails loudly. A second run writes nothing. Returns what was created, coarsest
     first: a new track is named by its slug, without its units, lessons and exercises.
     Rows no longer described here are left alone, since learners' attempts may refer to them.
+    `tracks_to_load` installs a part of the demo (a test's); prerequisites that are not
+    installed are left out.
     """
     created: list[str] = []
     tracks: dict[str, Track] = {}
-    for order, spec in enumerate(TRACKS, start=1):
+    for spec in tracks_to_load:
+        order = TRACKS.index(spec) + 1
         track, is_new = _save(
             Track.objects.filter(slug=spec.slug).first(),
             Track,
@@ -53,8 +60,9 @@ def load() -> list[str]:
             created.append(spec.slug)
         for unit_order, unit_spec in enumerate(spec.units, start=1):
             _load_unit(track, unit_order, unit_spec, created, parent_is_new=is_new)
-    for spec in TRACKS:
-        tracks[spec.slug].prerequisites.set([tracks[slug] for slug in spec.prerequisites])
+    for spec in tracks_to_load:
+        wanted = Track.objects.filter(slug__in=spec.prerequisites)
+        tracks[spec.slug].prerequisites.set(list(wanted))
     return created
 
 
@@ -134,7 +142,11 @@ def _load_lesson(
     wanted = [previous] if previous else []
     if is_new or {p.pk for p in lesson.prerequisites.all()} != {p.pk for p in wanted}:
         lesson.prerequisites.set(wanted)
-    existing = {} if is_new else {e.order: e for e in lesson.exercises.prefetch_related("hints")}
+    existing = (
+        {}
+        if is_new
+        else {e.order: e for e in lesson.exercises.prefetch_related("hints", "test_cases")}
+    )
     for exercise_order, exercise_spec in enumerate(spec.exercises, start=1):
         exercise, exercise_is_new = _save(
             existing.get(exercise_order),
@@ -150,6 +162,7 @@ def _load_lesson(
         if exercise_is_new and not is_new:
             created.append(f"{name} exercise {exercise_order}")
         _save_hints(exercise, exercise_spec, is_new=exercise_is_new)
+        _save_tests(exercise, exercise_spec, is_new=exercise_is_new)
     return lesson
 
 
@@ -167,6 +180,23 @@ def _save_hints(exercise: Exercise, spec: ExerciseSpec, *, is_new: bool) -> None
         )
         hint.full_clean()
         hint.save()
+
+
+def _save_tests(exercise: Exercise, spec: ExerciseSpec, *, is_new: bool) -> None:
+    """Replace a code exercise's tests when they differ from the spec's."""
+    wanted = spec.test_rows()
+    if not is_new:
+        have = [
+            {name: getattr(test, name) for name in wanted[0]} if wanted else {}
+            for test in exercise.test_cases.all()
+        ]
+        if have == wanted:
+            return
+        exercise.test_cases.all().delete()
+    for order, values in enumerate(wanted, start=1):
+        test = TestCase(exercise=exercise, order=order, **values)
+        test.full_clean()
+        test.save()
 
 
 def _save(row: _Row | None, model: type[_Row], values: dict[str, Any]) -> tuple[_Row, bool]:

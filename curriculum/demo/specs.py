@@ -32,6 +32,7 @@ class ExerciseSpec:
     answer_unit: str = ""
     difficulty: int = 2
     fact: tuple[int, str, int] | None = None  # (operand1, operation, operand2)
+    code: CodeSpec | None = None  # code exercises: starter, solutions, tests
 
     def columns(self) -> dict[str, Any]:
         """The Exercise column values (everything but lesson, order, status and tags)."""
@@ -51,7 +52,57 @@ class ExerciseSpec:
             "operand2": operand2,
             "operation2": "",
             "operand3": None,
+            "starter_code": self.code.starter if self.code else "",
+            "reference_solution": self.code.solution if self.code else "",
+            "entry_point": (self.code.entry or "") if self.code else "",
+            "time_limit_seconds": self.code.time_limit_seconds if self.code else 5,
+            "memory_limit_mb": 256,
         }
+
+    def test_rows(self) -> list[dict[str, Any]]:
+        """The TestCase column values of a code exercise's tests, in order."""
+        return [test.columns() for test in self.code.tests] if self.code else []
+
+
+@dataclass(frozen=True)
+class TestSpec:
+    """One test of a code exercise (see `curriculum.models.TestCase`)."""
+
+    __test__ = False
+
+    name: str
+    args: tuple[Any, ...] = ()
+    stdin: str = ""
+    expected: Any = None
+    check: str = ""
+    tolerance: float | None = None
+    hidden: bool = False
+    weight: float = 1.0
+
+    def columns(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "args": list(self.args),
+            "stdin": self.stdin,
+            "expected": self.expected,
+            "check_expression": self.check,
+            "tolerance": self.tolerance,
+            "hidden": self.hidden,
+            "weight": self.weight,
+        }
+
+
+@dataclass(frozen=True)
+class CodeSpec:
+    """A code exercise's code: what the learner starts with, the reference solution, and a
+    plausible wrong solution (kept here for the tests only: it must fail a hidden test)."""
+
+    entry: str | None  # None: a script reading stdin
+    starter: str
+    solution: str
+    wrong_solution: str
+    tests: tuple[TestSpec, ...]
+    time_limit_seconds: int = 5
 
 
 @dataclass(frozen=True)
@@ -215,4 +266,43 @@ def fact(
         fact=(operand1, operation, operand2),
         explanation=explanation,
         difficulty=difficulty,
+    )
+
+
+def sample(name: str, *args: Any, **kwargs: Any) -> TestSpec:
+    """A sample test: learners see its input, output and diff."""
+    return TestSpec(name, args=args, **kwargs)
+
+
+def hidden(name: str, *args: Any, **kwargs: Any) -> TestSpec:
+    """A hidden test: learners see only whether it passed."""
+    return TestSpec(name, args=args, hidden=True, **kwargs)
+
+
+def program(
+    prompt: str,
+    *,
+    entry: str | None,
+    starter: str,
+    solution: str,
+    wrong_solution: str,
+    tests: Sequence[TestSpec],
+    explanation: str,
+    hints: Sequence[str],
+    difficulty: int = 3,
+) -> ExerciseSpec:
+    """A code exercise: a function `entry` (or a script when None) judged by its tests."""
+    return ExerciseSpec(
+        kind=Kind.CODE,
+        prompt=prompt,
+        explanation=explanation,
+        hints=tuple(hints),
+        difficulty=difficulty,
+        code=CodeSpec(
+            entry=entry,
+            starter=starter,
+            solution=solution,
+            wrong_solution=wrong_solution,
+            tests=tuple(tests),
+        ),
     )

@@ -14,7 +14,7 @@ import factory
 from django.db.models import Max, Model
 from django.utils.text import slugify
 
-from curriculum.models import Exercise, Hint, Lesson, Status, Subject, Track, Unit
+from curriculum.models import Exercise, Hint, Lesson, Status, Subject, TestCase, Track, Unit
 
 
 def _next_order(model: type[Model], **parent: Model) -> int:
@@ -79,6 +79,12 @@ KIND_DEFAULTS: dict[str, dict[str, Any]] = {
         ],
         "correct_option": 0,
     },
+    Exercise.Kind.CODE: {
+        "prompt": "Write `double(x)`, which returns twice `x`.",
+        "starter_code": "def double(x):\n    ...\n",
+        "reference_solution": "def double(x):\n    return 2 * x\n",
+        "entry_point": "double",
+    },
     Exercise.Kind.FACT: {
         "prompt": r"$7 \times 8 = ?$",
         "operand1": 7,
@@ -116,6 +122,9 @@ class ExerciseFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
     operand1 = _default("operand1", None)
     operation = _default("operation", "")
     operand2 = _default("operand2", None)
+    starter_code = _default("starter_code", "")
+    reference_solution = _default("reference_solution", "")
+    entry_point = _default("entry_point", "")
 
 
 class HintFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
@@ -125,3 +134,17 @@ class HintFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
     exercise = factory.SubFactory(ExerciseFactory)
     order = factory.LazyAttribute(lambda o: _next_order(Hint, exercise=o.exercise))
     text = factory.Sequence(lambda n: f"Hint number {n}.")
+
+
+class TestCaseFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+    """A test of a code exercise (by default `double(x)`'s: 2 → 4)."""
+
+    __test__ = False
+
+    class Meta:
+        model = TestCase
+
+    exercise = factory.SubFactory(ExerciseFactory, kind=Exercise.Kind.CODE)
+    order = factory.LazyAttribute(lambda o: _next_order(TestCase, exercise=o.exercise))
+    args = factory.LazyFunction(lambda: [2])
+    expected = 4
