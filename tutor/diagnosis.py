@@ -30,6 +30,7 @@ from curriculum.grading.mathparse import (
     Sum,
     parse,
 )
+from tutor.budget import OutOfTime, time_budget
 from tutor.steps import (
     NoSteps,
     Step,
@@ -531,8 +532,11 @@ def diagnose_task(
         return None
     for check in _checks(task, expected, parsed):
         try:
-            found = check()
+            with time_budget():
+                found = check()
         except (NoSteps, NotRepresentable, MathSyntaxError, KeyError, ValueError, TypeError):
+            continue
+        except OutOfTime:
             continue
         if found is not None:
             return found

@@ -15,6 +15,7 @@ from curriculum.grading.mathparse import MathSyntaxError, parse
 from curriculum.grading.templates import render_spec
 from tutor import verify
 from tutor.arithmetic import arithmetic_worked, fact_worked, fraction_text, scale_fraction_worked
+from tutor.budget import OutOfTime, time_budget
 from tutor.demo_tasks import DEMO_TASKS
 from tutor.diagnosis import Diagnosis, diagnose_task
 from tutor.limits import limit_worked, piecewise_worked
@@ -151,10 +152,14 @@ def work(task: Mapping[str, Any]) -> Worked:
 
 @lru_cache(maxsize=2048)
 def _checked_work(task_json: str) -> tuple[Worked | None, bool]:
-    """The worked solution of a task and whether all its claims hold (cached: tasks repeat)."""
+    """The worked solution of a task and whether all its claims hold (cached: tasks repeat).
+
+    Raises OutOfTime past the budget (not cached: a busy machine is not a property of the task).
+    """
     try:
-        worked = work(json.loads(task_json))
-        return worked, verify.all_hold(worked.claims)
+        with time_budget():
+            worked = work(json.loads(task_json))
+            return worked, verify.all_hold(worked.claims)
     except (NoSteps, NotRepresentable, MathSyntaxError, KeyError, ValueError, TypeError):
         return None, False
 
@@ -166,7 +171,10 @@ def checked(
     values: Mapping[str, int] | None,
 ) -> Worked | None:
     """The worked solution when every step holds and it ends at the expected answer."""
-    worked, holds = _checked_work(json.dumps(task, sort_keys=True))
+    try:
+        worked, holds = _checked_work(json.dumps(task, sort_keys=True))
+    except OutOfTime:
+        return None
     if worked is None or not holds:
         return None
     try:

@@ -19,7 +19,7 @@ from tests.tutor.demo_content import (
     DemoExercise,
     demo_exercises,
 )
-from tutor import explain
+from tutor import budget, explain
 
 CALCULUS = demo_exercises(CALCULUS_AND_FRACTIONS, WORKED_KINDS)
 FACT_EXERCISES = demo_exercises(FACTS, ("fact",))
@@ -140,3 +140,19 @@ def test_a_huge_function_is_refused_quickly() -> None:
     explanation = explain("expression", spec)
     assert not explanation.verified
     assert time.monotonic() - started < 2
+
+
+def test_a_small_function_with_a_long_antiderivative_search_is_refused_within_the_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # integral_steps searches for minutes on sin(x)^7 cos(x)^5; the tutor gives up instead.
+    monkeypatch.setattr(budget, "DEFAULT_SECONDS", 0.5)
+    spec = {
+        "answer": "sin(x)^8/8",
+        "up_to_constant": True,
+        "tutor": {"task": "integrate", "of": "sin(x)^7 cos(x)^5", "variable": "x"},
+    }
+    started = time.monotonic()
+    explanation = explain("expression", spec)
+    assert not explanation.verified
+    assert time.monotonic() - started < 1.5
