@@ -20,7 +20,7 @@ from calcuingo.celery import app as celery_app
 from gamification.services import xp_verify
 from practice.models import Attempt
 from tests.accounts.factories import UserFactory
-from tests.faults.conftest import REQUEST_BUDGET, Learner, RedisServer, call, free_port
+from tests.faults.conftest import Learner, RedisServer, call, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,7 +55,8 @@ def test_answers_are_acknowledged_and_kept_while_the_broker_is_unreachable(
     health = call("get", learner.base_url + "/health/")
 
     assert learner.refused == []
-    assert learner.slowest < REQUEST_BUDGET * 2, f"a request took {learner.slowest:.2f} s"
+    # Nothing waits for the broker: no request retries a publish for seconds.
+    assert learner.slowest < 5.0, f"a request took {learner.slowest:.2f} s"
     assert Attempt.objects.filter(user=learner.user).count() == learner.acknowledged == 7
     assert xp_verify() == []
     assert health.status_code == 503

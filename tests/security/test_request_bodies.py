@@ -15,6 +15,8 @@ from wsgiref.util import is_hop_by_hop
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
@@ -59,7 +61,14 @@ def call_wsgi(path: str, content_length: int, content_type: str) -> tuple[str, b
         assert not [name for name, _ in headers if is_hop_by_hop(name)]
         started.append(status)
 
-    body = b"".join(WSGIHandler()(environ, start_response))
+    # As Django's test client does: the test's own connection stays open across the request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(WSGIHandler()(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return started[0], body, stream.bytes_read
 
 
