@@ -174,7 +174,7 @@ def _factor_cancel(worked: Worked, expr: Any, x: Any, point: Any) -> bool:
 
 
 def _conjugate(worked: Worked, expr: Any, x: Any, point: Any) -> bool:
-    top, bottom = sympy.fraction(sympy.together(expr))
+    top, bottom = (expr, sympy.Integer(1)) if expr.is_Add else sympy.fraction(sympy.together(expr))
     if not top.is_Add:
         return False
     root = next(
@@ -233,12 +233,15 @@ def _finish_at_infinity(worked: Worked, expr: Any, x: Any, point: Any, original:
     top, bottom = sympy.fraction(sympy.together(expr))
     power = x ** sympy.degree(sympy.Poly(bottom, x)) if bottom.is_polynomial(x) else x
     divided = sympy.expand(top / power) / sympy.expand(bottom / power)
-    if bottom.is_polynomial(x) and top.is_polynomial(x):
-        divided_text = divided
-    else:
-        scaled_top = sympy.expand(top / x)
-        scaled_bottom = sympy.simplify(bottom / x * sympy.sign(point))
-        divided_text = scaled_top / scaled_bottom * sympy.sign(point)
+    equal: verify.Claim = verify.Equal(expr, divided)
+    if not (bottom.is_polynomial(x) and top.is_polynomial(x)):
+        # sqrt(p(x))/x = sqrt(p(x)/x^2) only for x > 0: checked there, not everywhere.
+        if point != sympy.oo:
+            return False
+        scaled = [_over_x(term, x) for term in sympy.Add.make_args(bottom)]
+        divided = sympy.expand(top / x) / sympy.Add(*scaled)
+        equal = verify.EqualForPositive(expr, divided, x)
+    divided_text = divided
     try:
         value = sympy.limit(expr, x, point)
     except Exception:  # noqa: BLE001
@@ -254,11 +257,18 @@ def _finish_at_infinity(worked: Worked, expr: Any, x: Any, point: Any, original:
             result=value,
         )
     )
-    worked.claims.append(verify.Equal(expr, divided_text))
+    worked.claims.append(equal)
     worked.claims.append(verify.LimitValue(divided_text, x, point, value))
     worked.claims.append(verify.LimitValue(original, x, point, value))
     worked.result = value
     return True
+
+
+def _over_x(term: Any, x: Any) -> Any:
+    """`term`/x, with x taken inside a square root as x^2 (for x > 0)."""
+    if isinstance(term, sympy.Pow) and term.exp == sympy.Rational(1, 2):
+        return sympy.sqrt(sympy.expand(term.base / x**2))
+    return sympy.expand(term / x)
 
 
 def _infinity_rational(worked: Worked, expr: Any, x: Any, point: Any) -> bool:

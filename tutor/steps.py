@@ -132,6 +132,20 @@ def _outer_derivatives(u: Any) -> dict[Any, Callable[[], Any]]:
     }
 
 
+_FUNCTION_WORDS = {
+    sympy.sin: "the derivative of sin is cos",
+    sympy.cos: "the derivative of cos is -sin",
+    sympy.tan: "the derivative of tan is sec squared",
+    sympy.sec: "the derivative of sec is sec times tan",
+    sympy.csc: "the derivative of csc is -csc times cot",
+    sympy.cot: "the derivative of cot is -csc squared",
+    sympy.log: "the derivative of ln(u) is 1/u",
+    sympy.atan: "the derivative of arctan(u) is 1/(1 + u^2)",
+    sympy.asin: "the derivative of arcsin(u) is 1/sqrt(1 - u^2)",
+    sympy.acos: "the derivative of arccos(u) is -1/sqrt(1 - u^2)",
+    sympy.exp: "e^u is its own derivative",
+}
+
 _FUNCTION_RULES = {
     sympy.sin: ("trig rule", r"\frac{d}{dx}\sin u = \cos u"),
     sympy.cos: ("trig rule", r"\frac{d}{dx}\cos u = -\sin u"),
@@ -165,6 +179,8 @@ class Differentiator:
         self.claims: list[verify.Claim] = []
         self.sites: list[BugSite] = []
         self.rules: list[str] = []
+        self.formulas: list[str] = []  # formulas of the function rules used, in order
+        self.pieces: list[str] = []  # how each rule split its function, in order
 
     def _record(self, at: int, made: Step, function: Any, result: Any) -> None:
         if len(self.steps) > MAX_STEPS:
@@ -249,6 +265,7 @@ class Differentiator:
         factors = sympy.Mul.make_args(f)
         u, v = factors[0], sympy.Mul(*factors[1:])
         du, dv = self.d(u), self.d(v)
+        self.pieces.append(f"Here f = {spoken_of_safe(u)} and g = {spoken_of_safe(v)}.")
         right = du * v + u * dv
         result = right
         if self.bug == "product_sign":
@@ -274,6 +291,10 @@ class Differentiator:
 
     def _quotient(self, f: Any, top: Any, bottom: Any, at: int) -> Any:
         dtop, dbottom = self.d(top), self.d(bottom)
+        self.pieces.append(
+            f"Here f = {spoken_of_safe(top)} (the top) and "
+            f"g = {spoken_of_safe(bottom)} (the bottom)."
+        )
         right = (dtop * bottom - top * dbottom) / bottom**2
         result = right
         if self.bug == "quotient_sign":
@@ -319,7 +340,7 @@ class Differentiator:
                         f"{written}Power rule: bring the power {text_of_safe(exponent)} down "
                         "and lower it by one.",
                         rule="power rule",
-                        latex=(rf"{_d(f)} = {tex(exponent)} \cdot x^{{{tex(exponent - 1)}}}"),
+                        latex=rf"{_d(f)} = {tex(exponent)} \cdot {tex(x ** (exponent - 1))}",
                         result=right,
                     ),
                     f,
@@ -366,11 +387,12 @@ class Differentiator:
         u = f.args[0]
         outer = _outer_derivatives(u)[type(f)]()
         rule, formula = _FUNCTION_RULES[type(f)]
+        self.formulas.append(formula)
         if u == self.x:
             self._record(
                 at,
                 step(
-                    f"Use the rule {formula_words(formula)}.",
+                    f"Use the {rule}: {_FUNCTION_WORDS[type(f)]}.",
                     rule=rule,
                     latex=rf"{_d(f)} = {tex(outer)}",
                     result=outer,
@@ -383,6 +405,7 @@ class Differentiator:
         return self._chain(f, at, outer, inner, u, f"the {rule} on the outside")
 
     def _chain(self, f: Any, at: int, outer: Any, inner: Any, u: Any, how: str) -> Any:
+        self.pieces.append(f"The inner function is u = {spoken_of_safe(u)}.")
         right = outer * inner
         result = right
         if self.bug == "chain_inner" and inner != 1:
@@ -404,15 +427,6 @@ class Differentiator:
             right,
         )
         return result
-
-
-def formula_words(formula: str) -> str:
-    return (
-        formula.replace(r"\frac{d}{dx}", "d/dx ")
-        .replace("\\", "")
-        .replace("{", "(")
-        .replace("}", ")")
-    )
 
 
 def spoken_of_safe(expr: Any) -> str:
@@ -465,17 +479,41 @@ def derivative_worked(function: Any, variable: Any) -> Worked:
         worked.result = simplified
     main_rule = engine.rules[-1] if engine.rules else ""
     worked.strategy = main_rule
+    formula = DERIVATIVE_FORMULAS.get(main_rule) or (engine.formulas[-1] if engine.formulas else "")
     worked.first_hint = [
         step(
-            f"Start with the {main_rule}: which rule fits the outermost operation of "
-            f"{spoken_of_safe(function)}?"
-            if main_rule
-            else "Differentiate term by term.",
+            f"Look at the outermost operation of {spoken_of_safe(function)}: it calls for "
+            f"{'the ' if main_rule.endswith('rule') else ''}{main_rule}.",
             rule=main_rule,
-            latex=_d(function),
+            latex=formula,
         )
     ]
+    if main_rule in {"product rule", "quotient rule", "chain rule"} and engine.pieces:
+        worked.first_hint.append(step(engine.pieces[-1], rule=main_rule))
     return worked
+
+
+DERIVATIVE_FORMULAS = {
+    "power rule": r"\frac{d}{dx}\,x^n = n x^{n-1}",
+    "sum rule": r"(f + g)' = f' + g'",
+    "constant multiple rule": r"(c f)' = c f'",
+    "product rule": r"(fg)' = f'g + fg'",
+    "quotient rule": r"\left(\frac{f}{g}\right)' = \frac{f'g - fg'}{g^2}",
+    "chain rule": r"\frac{d}{dx}\,f(u(x)) = f'(u) \cdot u'(x)",
+    "logarithmic differentiation": r"a^b = e^{b \ln a}",
+    "constant rule": r"\frac{d}{dx}\,c = 0",
+}
+
+INTEGRAL_FORMULAS = {
+    "u-substitution": r"\int f(u(x))\,u'(x)\,dx = \int f(u)\,du",
+    "integration by parts": r"\int u\,dv = uv - \int v\,du",
+    "power rule": r"\int x^n\,dx = \frac{x^{n+1}}{n+1} + C \quad (n \ne -1)",
+    "sum rule": r"\int (f + g)\,dx = \int f\,dx + \int g\,dx",
+    "constant multiple rule": r"\int c f\,dx = c \int f\,dx",
+    "ln rule": r"\int \frac{1}{u}\,du = \ln|u| + C",
+    "exponential rule": r"\int e^x\,dx = e^x + C",
+    "constant rule": r"\int c\,dx = c x + C",
+}
 
 
 def buggy_derivatives(function: Any, variable: Any) -> dict[str, tuple[Any, list[BugSite]]]:
@@ -523,6 +561,7 @@ class Integrator:
         self.steps: list[Step] = []
         self.claims: list[verify.Claim] = []
         self.rules: list[str] = []
+        self.substitutions: list[Any] = []
 
     def walk(self, rule: Any, integrand: Any = None) -> Any:
         """The antiderivative of `integrand` (the parent's view of it: SymPy's own label on a
@@ -567,6 +606,7 @@ class Integrator:
             )
         elif name == "URule":
             u = sympy.Symbol("u")
+            self.substitutions.append(rule.u_func)
             sub = _rename(rule.substep, rule.u_var, u)
             inner = self.walk(sub)
             result = inner.subs(u, rule.u_func)
@@ -671,16 +711,26 @@ def antiderivative_worked(integrand: Any, variable: Any) -> Worked:
     )
     worked.claims.append(verify.Antiderivative(integrand, result + constant, str(variable)))
     worked.result = result
-    main_rule = engine.rules[-1] if engine.rules else ""
+    # The idea that unlocks the integral, else the outermost rule.
+    main_rule = next(
+        (rule for rule in ("u-substitution", "integration by parts") if rule in engine.rules),
+        engine.rules[-1] if engine.rules else "",
+    )
     worked.strategy = main_rule
     worked.first_hint = [
         step(
-            f"Think about which rule undoes a derivative here: the {main_rule} is the first "
-            "thing to try."
-            if main_rule
-            else "Which function has this derivative?",
+            f"Which function has {spoken_of_safe(integrand)} as its derivative? Try the "
+            f"{main_rule}.",
             rule=main_rule,
-            latex=_int(integrand, variable),
+            latex=INTEGRAL_FORMULAS.get(main_rule, ""),
         )
     ]
+    if engine.substitutions:
+        worked.first_hint.append(
+            step(
+                f"Try u = {spoken_of_safe(engine.substitutions[0])}: its derivative appears in "
+                "the integrand.",
+                rule="u-substitution",
+            )
+        )
     return worked

@@ -136,3 +136,33 @@ class SameValue:
 
     def holds(self) -> bool:
         return equivalent_texts(self.before, self.after)
+
+
+_POSITIVE_POINTS = (
+    sympy.Rational(17, 10),
+    sympy.Rational(31, 10),
+    sympy.Rational(103, 10),
+    sympy.Rational(579, 10),
+    sympy.Rational(12345, 10),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EqualForPositive:
+    """Two expressions agree for every `variable` > 0 (checked at sample points, 30 digits)."""
+
+    before: Any
+    after: Any
+    variable: Any
+
+    def holds(self) -> bool:
+        difference = self.before - self.after
+        for point in _POSITIVE_POINTS:
+            try:
+                value = complex(difference.subs(self.variable, point).evalf(30))
+                size = abs(complex(self.before.subs(self.variable, point).evalf(30)))
+            except (TypeError, ValueError, ZeroDivisionError):
+                return False
+            if abs(value) > 1e-20 * max(1.0, size):
+                return False
+        return True
