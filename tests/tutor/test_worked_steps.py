@@ -19,7 +19,7 @@ from tests.tutor.demo_content import (
     DemoExercise,
     demo_exercises,
 )
-from tutor import budget, explain
+from tutor import budget, explain, verify
 
 CALCULUS = demo_exercises(CALCULUS_AND_FRACTIONS, WORKED_KINDS)
 FACT_EXERCISES = demo_exercises(FACTS, ("fact",))
@@ -156,3 +156,49 @@ def test_a_small_function_with_a_long_antiderivative_search_is_refused_within_th
     explanation = explain("expression", spec)
     assert not explanation.verified
     assert time.monotonic() - started < 1.5
+
+
+def test_a_step_the_grader_does_not_confirm_hides_the_whole_chain(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As if the grader's differentiator disagreed with one product-rule step.
+    original = verify.Derivative.holds
+
+    def disagree_on_products(claim: verify.Derivative) -> bool:
+        return claim.function.is_Mul is False and original(claim)
+
+    monkeypatch.setattr(verify.Derivative, "holds", disagree_on_products)
+    # A function no other test uses: worked solutions are cached per task.
+    spec = {
+        "answer": "2x cos(x) - x^2 sin(x)",
+        "tutor": {"task": "differentiate", "of": "x^2 cos(x)", "variable": "x"},
+    }
+    explanation = explain("expression", spec)
+    assert not explanation.verified
+    assert [step.expression for step in explanation.steps] == [""]
+
+
+def test_the_demo_facts_are_taught_with_the_usual_strategies() -> None:
+    rules = {
+        step.rule
+        for exercise in FACT_EXERCISES
+        for step in explain(exercise.kind, exercise.spec).steps
+    }
+    assert {
+        "doubles",
+        "near doubles",
+        "make ten",
+        "counting on",
+        "think addition",
+        "skip counting",
+        "×10 minus",
+        "split a factor",
+        "double double",
+        "think multiplication",
+    } <= rules
+
+
+def test_nine_times_seven_is_ten_sevens_minus_one_seven() -> None:
+    explanation = explain("fact", {"operand1": 9, "operation": "×", "operand2": 7})
+    assert explanation.verified
+    assert [step.expression for step in explanation.steps] == ["10*7 - 7", "70 - 7", "63"]
