@@ -46,8 +46,11 @@ from .forms import (
     FactGenerationForm,
     OrderedChildForm,
     OrderedInlineFormSet,
+    TestCaseInlineForm,
+    TestCaseInlineFormSet,
 )
-from .models import Exercise, Hint, Lesson, Status, Track, Unit
+from .grading import coderunner
+from .models import Exercise, Hint, Lesson, Status, TestCase, Track, Unit
 from .resources import ExerciseResource, JSONObjects
 
 MAX_REPORTED_ROWS = 20
@@ -108,7 +111,13 @@ class PublishActionsMixin:
     """Publish, unpublish and archive actions for content with a `status` (list in `actions`)."""
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet[Any], status: str) -> None:
-        changed = services.content_status_set(queryset=queryset, status=status, by=_author(request))
+        try:
+            changed = services.content_status_set(
+                queryset=queryset, status=status, by=_author(request)
+            )
+        except ApplicationError as exc:
+            self.message_user(request, f"Nothing was changed. {exc.message}", messages.ERROR)  # type: ignore[attr-defined]
+            return
         verb = STATUS_VERBS[Status(status)]
         message = f"{verb} {changed} of {queryset.count()} selected."
         if status == Status.ARCHIVED:
@@ -265,6 +274,32 @@ class ExerciseInline(admin.TabularInline[Exercise, Lesson]):
     @admin.display(description="")
     def preview(self, exercise: Exercise) -> str:
         return _preview_link(exercise) if exercise.pk else ""
+
+
+class TestCaseFormSet(TestCaseInlineFormSet, HistoryKeptInlineFormSet):
+    """Tests, checked against the reference solution, and kept when learners' results need them."""
+
+
+class TestCaseInline(admin.TabularInline[TestCase, Exercise]):
+    """Code exercises: the tests the reference solution must pass before publishing."""
+
+    model = TestCase
+    form = TestCaseInlineForm
+    formset = TestCaseFormSet
+    fields = (
+        "order",
+        "name",
+        "args",
+        "stdin",
+        "expected",
+        "check_expression",
+        "tolerance",
+        "hidden",
+        "weight",
+    )
+    extra = 0
+    verbose_name = "test (code exercises)"
+    verbose_name_plural = "Tests (code exercises: arguments or input, expected value or check)"
 
 
 class HintInline(admin.TabularInline[Hint, Exercise]):
@@ -442,7 +477,7 @@ class ExerciseAdmin(
     list_select_related: Sequence[str] = ("lesson__unit__track",)
     autocomplete_fields = ("lesson",)
     readonly_fields = ("difficulty_rating", "created_by", "created_at", "updated_at")
-    inlines = [HintInline]
+    inlines = [HintInline, TestCaseInline]
     actions = ["publish", "unpublish", "archive"]
     ordering = ("lesson__unit__track__order", "lesson__unit__order", "lesson__order", "order")
     fieldsets = (
@@ -467,6 +502,23 @@ class ExerciseAdmin(
                     ("accepted_units", "unit_required"),
                 ),
                 "classes": ("answer-test", "answer-test--numeric"),
+            },
+        ),
+        (
+            "Code (Python)",
+            {
+                "fields": (
+                    "starter_code",
+                    "reference_solution",
+                    "entry_point",
+                    ("time_limit_seconds", "memory_limit_mb"),
+                ),
+                "classes": ("code-exercise",),
+                "description": (
+                    "Code exercises only. On saving, the reference solution runs against every "
+                    "test below in the sandbox: a code exercise is published only when it passes "
+                    "them all."
+                ),
             },
         ),
         ("Parameters", {"fields": ("parameters",), "classes": ("collapse",)}),
@@ -503,9 +555,37 @@ class ExerciseAdmin(
             obj.created_by = _author(request)
         super().save_model(request, obj, form, change)
 
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[Exercise], formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            check = getattr(formset, "reference_check", None)
+            if isinstance(formset, TestCaseInlineFormSet) and check is not None:
+                self._report_reference_check(request, check)
+
+    def _report_reference_check(self, request: HttpRequest, check: services.ReferenceCheck) -> None:
+        if check.publishable:
+            self.message_user(request, check.message, messages.SUCCESS)
+        elif check.runner_missing:
+            self.message_user(
+                request,
+                f"{coderunner.UNAVAILABLE_MESSAGE}. The draft was saved without running its "
+                "reference solution; code exercises cannot be published until it is installed.",
+                messages.WARNING,
+            )
+        else:
+            self.message_user(
+                request,
+                f"Saved as a draft, but it cannot be published yet: {check.message}",
+                messages.WARNING,
+            )
+
     def get_urls(self) -> list[URLPattern]:
         preview = self.admin_site.admin_view(self.preview_view)
+        run = self.admin_site.admin_view(self.run_view)
         return [
+            path("<path:object_id>/preview/run/", run, name="curriculum_exercise_run"),
             path("<path:object_id>/preview/", preview, name="curriculum_exercise_preview"),
             path("preview/", preview, name="curriculum_exercise_preview_unsaved"),
             *super().get_urls(),
@@ -513,6 +593,10 @@ class ExerciseAdmin(
 
     def preview_view(self, request: HttpRequest, object_id: str | None = None) -> HttpResponse:
         response: HttpResponse = admin_views.exercise_preview(request, self, object_id)
+        return response
+
+    def run_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        response: HttpResponse = admin_views.code_run(request, self, object_id)
         return response
 
     # --- Import: the valid rows of a file go in, the invalid ones are reported -----------------

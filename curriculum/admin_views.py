@@ -1,11 +1,14 @@
 """The exercise preview: an exercise as a learner sees it, plus what only its author may see.
 
-`exercise_card(...)` prepares everything `curriculum/_exercise_card.html` shows. Text goes through
+`exercise_card(...)` prepares everything `curriculum/_exercise_card.html` shows; `code_card(...)`
+the same for a code exercise (starter code, sample tests, and the author's runs in the sandbox:
+`admin/curriculum/exercise/code_preview.html`). Text goes through
 `curriculum.rendering` (Markdown with LaTeX), the renderer the API and the learner site use too.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,7 +24,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from . import answer_tests, grading
 from .forms import ExerciseAdminForm
-from .models import Exercise
+from .grading import coderunner
+from .models import Exercise, TestCase
 from .rendering import INPUT_KINDS as INPUT_KINDS
 from .rendering import render_markdown as render_markdown
 
@@ -317,6 +321,17 @@ def exercise_preview(
             for name, messages in form.errors.items()
             for message in messages
         ]
+        if form.instance.kind == Exercise.Kind.CODE:
+            code = code_card(
+                form.instance,
+                tests=_posted_tests(request.POST, form.instance),
+                hints=_posted_hints(request.POST),
+            )
+            return TemplateResponse(
+                request,
+                "admin/curriculum/exercise/_code_preview_panel.html",
+                {"card": code, "form_errors": form_errors, "show_answer": True},
+            )
         card = exercise_card(form.instance, seed=seed, hints=_posted_hints(request.POST))
         return TemplateResponse(
             request,
@@ -326,6 +341,8 @@ def exercise_preview(
 
     if exercise is None:  # previewing an unsaved exercise needs its form's content
         return HttpResponseNotAllowed(["POST"])
+    if exercise.kind == Exercise.Kind.CODE:
+        return _code_preview_page(request, model_admin, exercise, code_card(exercise))
     response = request.GET.get("response")
     card = exercise_card(exercise, seed=seed, response=response)
     context = {
@@ -337,3 +354,208 @@ def exercise_preview(
         "show_answer": True,
     }
     return TemplateResponse(request, "curriculum/exercise_preview.html", context)
+
+
+# --------------------------------------------------------------------------------------------
+# Code exercises: the starter code, the sample tests, and the author's own runs
+# --------------------------------------------------------------------------------------------
+
+MAX_PREVIEW_TESTS = 200
+
+
+@dataclass
+class TestRow:
+    """One test as the preview lists it: its input and what is expected, as JSON text."""
+
+    __test__ = False
+
+    order: int
+    name: str
+    hidden: bool
+    input: str
+    expected: str
+    weight: float
+
+
+@dataclass
+class CodeCard:
+    """What the admin's preview shows of a code exercise (and of the author's run)."""
+
+    exercise: Exercise
+    prompt: SafeString
+    starter_code: str
+    entry: str | None
+    tests: list[TestRow]
+    hints: list[HintCard]
+    explanation: SafeString
+    answer: SafeString  # the reference solution, for the author only
+    errors: list[str] = field(default_factory=list)
+    source: str = ""
+    result: coderunner.RunResult | None = None
+    as_learner: bool = False
+    seed: str = DEFAULT_SEED
+    values: dict[str, int] = field(default_factory=dict)
+    is_parametrised: bool = False
+
+    @property
+    def sample_tests(self) -> list[TestRow]:
+        return [test for test in self.tests if not test.hidden]
+
+    @property
+    def hidden_tests(self) -> list[TestRow]:
+        return [test for test in self.tests if test.hidden]
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _test_row(test: TestCase, entry: str | None) -> TestRow:
+    if entry is None:
+        shown_input = test.stdin
+    else:
+        args = test.args if isinstance(test.args, list) else []
+        shown_input = f"{entry}({', '.join(_json_text(arg) for arg in args)})"
+    expected = (
+        f"check: {test.check_expression.strip()}"
+        if test.check_expression.strip()
+        else (test.expected if isinstance(test.expected, str) else _json_text(test.expected))
+    )
+    if test.tolerance is not None and not test.check_expression.strip():
+        expected += f" (± {test.tolerance:g})"
+    return TestRow(test.order, str(test), test.hidden, shown_input, expected, test.weight)
+
+
+def code_card(
+    exercise: Exercise,
+    *,
+    tests: list[TestCase] | None = None,
+    hints: list[tuple[int, str, int]] | None = None,
+) -> CodeCard:
+    """The preview of a code exercise (saved or not); problems are listed, never raised."""
+    errors: list[str] = []
+    if exercise.parameters:
+        errors.append("Parameters: code exercises are not parametrised; vary the tests instead.")
+    if tests is None:
+        tests = list(exercise.test_cases.all()) if exercise.pk else []
+    if hints is None:
+        hints = (
+            [(hint.order, hint.text, hint.unlock_after_attempts) for hint in exercise.hints.all()]
+            if exercise.pk
+            else []
+        )
+    if not tests:
+        errors.append("Tests: a code exercise needs at least one test.")
+    entry = exercise.entry_point.strip() or None
+    return CodeCard(
+        exercise=exercise,
+        prompt=render_markdown(exercise.prompt),
+        starter_code=exercise.starter_code,
+        entry=entry,
+        tests=[_test_row(test, entry) for test in tests],
+        hints=[
+            HintCard(order, render_markdown(text), unlock)
+            for order, text, unlock in sorted(hints, key=lambda hint: hint[0])
+        ],
+        explanation=render_markdown(exercise.explanation),
+        answer=mark_safe(  # noqa: S308 - escaped
+            f"<pre class='code-card__solution'><code>{escape(exercise.reference_solution)}"
+            "</code></pre>"
+            if exercise.reference_solution.strip()
+            else "—"
+        ),
+        errors=errors,
+        source=exercise.starter_code,
+    )
+
+
+def _posted_tests(data: Mapping[str, Any], exercise: Exercise) -> list[TestCase]:
+    """The tests of the change form's inline, as typed (unreadable ones are left out)."""
+    try:
+        total = min(int(data.get("test_cases-TOTAL_FORMS", 0)), MAX_PREVIEW_TESTS)
+    except (TypeError, ValueError):
+        return []
+    tests = []
+    for index in range(total):
+        prefix = f"test_cases-{index}-"
+        if data.get(prefix + "DELETE"):
+            continue
+        raw = {name: str(data.get(prefix + name, "")) for name in ("args", "expected")}
+        if not any(str(data.get(prefix + name, "")).strip() for name in ("args", "stdin")) and (
+            not raw["expected"].strip()
+        ):
+            continue
+        try:
+            args = json.loads(raw["args"]) if raw["args"].strip() else []
+            expected = json.loads(raw["expected"]) if raw["expected"].strip() else None
+            order = int(data.get(prefix + "order") or index + 1)
+            tolerance_text = str(data.get(prefix + "tolerance", "")).strip()
+            tolerance = float(tolerance_text) if tolerance_text else None
+            weight = float(data.get(prefix + "weight") or 1)
+        except ValueError:
+            continue
+        tests.append(
+            TestCase(
+                exercise=exercise,
+                order=order,
+                name=str(data.get(prefix + "name", "")),
+                args=args,
+                stdin=str(data.get(prefix + "stdin", "")),
+                expected=expected,
+                check_expression=str(data.get(prefix + "check_expression", "")),
+                tolerance=tolerance,
+                hidden=bool(data.get(prefix + "hidden")),
+                weight=weight,
+            )
+        )
+    return sorted(tests, key=lambda test: test.order)
+
+
+def code_run(
+    request: HttpRequest, model_admin: ModelAdmin[Exercise], object_id: str
+) -> HttpResponse:
+    """POST: run the author's typed solution against the exercise's tests, in the sandbox.
+
+    In the request (an author's preview, within the exercise's own limits); never for a
+    learner: their submissions are graded by the practice app's task.
+    """
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    exercise = model_admin.get_object(request, unquote(object_id))
+    if exercise is None or exercise.kind != Exercise.Kind.CODE:
+        raise Http404("No such code exercise.")
+    if not model_admin.has_change_permission(request, exercise):
+        raise PermissionDenied
+    card = code_card(exercise)
+    card.source = str(request.POST.get("source", ""))
+    card.as_learner = bool(request.POST.get("as_learner"))
+    spec = exercise.code_spec()
+    if spec.tests:
+        try:
+            card.result = coderunner.run_tests(
+                card.source,
+                spec.tests,
+                entry=spec.entry,
+                limits=spec.limits,
+                reveal_hidden=not card.as_learner,
+            )
+        except coderunner.RunnerUnavailable:
+            card.errors.append(coderunner.UNAVAILABLE_MESSAGE)
+        except (ValueError, TypeError) as exc:
+            card.errors.append(f"The tests cannot be run: {exc}")
+    return _code_preview_page(request, model_admin, exercise, card)
+
+
+def _code_preview_page(
+    request: HttpRequest, model_admin: ModelAdmin[Exercise], exercise: Exercise, card: CodeCard
+) -> HttpResponse:
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Preview: exercise {exercise.order} of {exercise.lesson}",
+        "opts": Exercise._meta,
+        "original": exercise,
+        "card": card,
+        "show_answer": True,
+        "runner_message": coderunner.UNAVAILABLE_MESSAGE,
+    }
+    return TemplateResponse(request, "admin/curriculum/exercise/code_preview.html", context)

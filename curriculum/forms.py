@@ -14,8 +14,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from . import answer_tests
-from .models import Exercise, Status
+from . import answer_tests, services
+from .models import Exercise, Status, TestCase
 
 
 def _examples(*lines: tuple[str, str]) -> SafeString:
@@ -158,6 +158,89 @@ class ExerciseInlineForm(OrderedChildForm):
         model = Exercise
         fields = ("order", "kind", "prompt", "status")
         widgets = {"prompt": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+
+
+class TestCaseInlineForm(OrderedChildForm):
+    """A code exercise's test, one row: input, expected value or check, hidden, weight."""
+
+    class Meta:
+        model = TestCase
+        fields = (
+            "order",
+            "name",
+            "args",
+            "stdin",
+            "expected",
+            "check_expression",
+            "tolerance",
+            "hidden",
+            "weight",
+        )
+        widgets = {
+            "name": forms.TextInput(attrs={"size": 14}),
+            "args": forms.Textarea(attrs={"rows": 2, "cols": 22, "class": "json"}),
+            "stdin": forms.Textarea(attrs={"rows": 2, "cols": 16}),
+            "expected": forms.Textarea(attrs={"rows": 2, "cols": 18, "class": "json"}),
+            "check_expression": forms.Textarea(attrs={"rows": 2, "cols": 22}),
+            "tolerance": forms.NumberInput(attrs={"style": "width: 6em", "step": "any"}),
+            "weight": forms.NumberInput(attrs={"style": "width: 4em", "step": "any"}),
+        }
+
+    def clean_args(self) -> Any:
+        args = self.cleaned_data.get("args")
+        return [] if args is None else args  # an empty box: no arguments
+
+
+class TestCaseInlineFormSet(OrderedInlineFormSet):
+    """A code exercise's tests; the reference solution runs against them before saving.
+
+    A published code exercise is saved only when its reference solution passes every test
+    (in the sandbox: when the sandbox is missing, it cannot be published at all); a draft is
+    saved anyway, and `reference_check` holds what the admin then tells the author.
+    """
+
+    reference_check: services.ReferenceCheck | None = None
+
+    def kept_tests(self) -> list[TestCase]:
+        """The tests as they will be saved: typed, not deleted, in their order."""
+        kept = [
+            form.instance
+            for form in self.forms
+            if hasattr(form, "cleaned_data")
+            and form not in self.deleted_forms
+            and (form.instance.pk is not None or form.has_changed())
+        ]
+        return sorted(kept, key=lambda test: test.order or 0)
+
+    def clean(self) -> None:
+        super().clean()
+        self.reference_check = None
+        exercise = self.instance
+        if any(self.errors) or self.non_form_errors():
+            return
+        tests = self.kept_tests()
+        if exercise.kind != Exercise.Kind.CODE:
+            if tests:
+                raise ValidationError(
+                    "Only code exercises have tests: delete these, or make it a code exercise."
+                )
+            return
+        if exercise.status != Status.PUBLISHED and not tests:
+            return
+        check = services.code_exercise_check(
+            exercise=exercise, tests=[test.runner_test() for test in tests]
+        )
+        self.reference_check = check
+        if exercise.status == Status.PUBLISHED and not check.publishable:
+            advice = (
+                "Code exercises cannot be published until it is installed; save it as a draft."
+                if check.runner_missing
+                else "Fix the tests or the solution, or save it as a draft to keep working."
+            )
+            raise ValidationError(
+                f"This code exercise cannot be published: {check.message} {advice}",
+                code="reference_fails",
+            )
 
 
 def _spec_number(value: Any) -> int | float | str:
@@ -360,8 +443,17 @@ class ExerciseAdminForm(ErrorsOutsideTheFormMixin, forms.ModelForm):  # type: ig
             "operand2",
             "operation2",
             "operand3",
+            "starter_code",
+            "reference_solution",
+            "entry_point",
+            "time_limit_seconds",
+            "memory_limit_mb",
         )
         widgets = {
+            "starter_code": forms.Textarea(attrs={"rows": 6, "class": "vLargeTextField code"}),
+            "reference_solution": forms.Textarea(
+                attrs={"rows": 10, "class": "vLargeTextField code", "spellcheck": "false"}
+            ),
             "prompt": forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"}),
             "explanation": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
             "options": forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField json"}),

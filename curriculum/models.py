@@ -664,7 +664,11 @@ class TestCase(ConstraintErrorsAtFields):
         """What the runner would refuse, said at the field: its arguments, check and weight."""
         super().clean()
         errors: dict[str, str] = {}
-        script = bool(self.exercise_id) and not self.exercise.entry_point.strip()
+        try:
+            exercise: Exercise | None = self.exercise
+        except Exercise.DoesNotExist:
+            exercise = None
+        script = exercise is not None and not exercise.entry_point.strip()
         if not isinstance(self.args, list):
             errors["args"] = "Write the arguments as a JSON list, e.g. [2] or [[1, 2], 3]."
         elif script and self.args:

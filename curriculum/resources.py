@@ -11,13 +11,23 @@ is, an empty cell clears it):
     track, unit, lesson, order, kind, status, prompt, options (JSON), correct_option,
     answer (JSON), parameters (JSON), answer_unit, explanation, difficulty (1-5),
     tags (comma-separated), operand1, operation (+ − × ÷, or - * /), operand2, operation2,
-    operand3, hints.
+    operand3, hints, starter_code, reference_solution, entry_point, time_limit_seconds,
+    memory_limit_mb, tests.
 `hints` is a JSON list (`["Think of 7 × 7.", {"text": "…", "unlock_after_attempts": 2}]`) or
 texts separated by `|` (not with `|x|` in them); it replaces the exercise's hints.
 
 The answer test travels in `answer`, as the admin writes it there (`curriculum.answer_tests`):
 `{"answer": "(x-2)(x-3)", "forms": ["factored"]}`, `{"answer": "x^2/2 + C", "up_to_constant":
 true, "variable": "x"}`, `{"value": 0.0014142, "sig_figs": 3, "notation": "scientific"}`.
+
+Code exercises (kind `code`) carry their code in `starter_code`, `reference_solution` and
+`entry_point` (empty: a script reading its input), and their tests in `tests`, a JSON list that
+replaces the exercise's tests: `[{"name": "√2", "args": [2], "expected": 1.41421356,
+"tolerance": 1e-9}, {"args": [0], "check": "result == 0", "hidden": true, "weight": 2}]`
+(keys: name, args, stdin, expected, check, tolerance, hidden, weight; all optional). A code row
+imported as published has its reference solution run against its tests in the sandbox first,
+and is refused (at `reference_solution`) when it fails one, or (at `status`) when the sandbox
+is not installed.
 
 Every row is validated like the admin form (`full_clean`, so an unreadable answer is an error at
 `answer`, and so is a bad answer test, naming its key: "forms: Unknown form …") and imported in
@@ -41,7 +51,7 @@ from import_export.formats import base_formats
 from import_export.results import RowResult
 
 from . import grading, services
-from .models import Difficulty, Exercise, Lesson, Status
+from .models import Difficulty, Exercise, Lesson, Status, TestCase
 
 HintRow = tuple[str, int]  # (text, unlock_after_attempts)
 LessonKey = tuple[str, int | None, int | None]
@@ -180,6 +190,81 @@ class HintsCell(widgets.Widget):
         return json.dumps(items, ensure_ascii=False) if items else ""
 
 
+TEST_KEYS = {
+    "name": "name",
+    "args": "args",
+    "stdin": "stdin",
+    "expected": "expected",
+    "check": "check_expression",
+    "tolerance": "tolerance",
+    "hidden": "hidden",
+    "weight": "weight",
+}
+
+
+class TestsCell(widgets.Widget):
+    """A code exercise's tests: a JSON list of objects (see the module's docstring)."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> list[dict[str, Any]]:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return []
+        items: Any = value
+        if isinstance(value, str):
+            try:
+                items = json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"Tests are not valid JSON: {exc.msg}.") from None
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise ValueError('Write the tests as a JSON list of objects, like [{"args": [2]}].')
+        tests: list[dict[str, Any]] = []
+        for number, item in enumerate(items, start=1):
+            unknown = sorted(set(item) - set(TEST_KEYS))
+            if unknown:
+                raise ValueError(
+                    f"Test {number}: unknown key {unknown[0]!r} (use {', '.join(TEST_KEYS)})."
+                )
+            values = {TEST_KEYS[key]: value for key, value in item.items()}
+            for key, default in (("name", ""), ("stdin", ""), ("check_expression", "")):
+                if values.get(key) is None:
+                    values[key] = default
+                elif not isinstance(values[key], str):
+                    raise ValueError(f"Test {number}: {key.split('_')[0]} must be text.")
+            values.setdefault("args", [])
+            values["hidden"] = bool(values.get("hidden", False))
+            for key in ("weight", "tolerance"):
+                number_value = values.get(key)
+                if number_value is not None and (
+                    isinstance(number_value, bool) or not isinstance(number_value, int | float)
+                ):
+                    raise ValueError(f"Test {number}: {key} must be a number.")
+            values.setdefault("weight", 1.0)
+            tests.append(values)
+        return tests
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        if value is None or value.instance.pk is None:  # `value` is exercise.test_cases
+            return ""
+        items = []
+        for test in value.all():
+            item: dict[str, Any] = {"name": test.name} if test.name else {}
+            if test.args:
+                item["args"] = test.args
+            if test.stdin:
+                item["stdin"] = test.stdin
+            if test.check_expression:
+                item["check"] = test.check_expression
+            else:
+                item["expected"] = test.expected
+            if test.tolerance is not None:
+                item["tolerance"] = test.tolerance
+            if test.hidden:
+                item["hidden"] = True
+            if test.weight != 1:
+                item["weight"] = test.weight
+            items.append(item)
+        return json.dumps(items, ensure_ascii=False) if items else ""
+
+
 class JSONObjects(base_formats.JSON):
     """JSON, a list of objects, read by key.
 
@@ -234,6 +319,12 @@ class ExerciseResource(resources.ModelResource):
     operation2 = _field("operation2", OperationCell())
     operand3 = _field("operand3", IntegerCell())
     hints = _field("hints", HintsCell(), readonly=True)
+    starter_code = _field("starter_code", TextCell())
+    reference_solution = _field("reference_solution", TextCell())
+    entry_point = _field("entry_point", ChoiceCell())
+    time_limit_seconds = _field("time_limit_seconds", IntegerCell(), default=5)
+    memory_limit_mb = _field("memory_limit_mb", IntegerCell(), default=256)
+    tests = _field("test_cases", TestsCell(), readonly=True)
 
     class Meta:
         model = Exercise
@@ -259,6 +350,12 @@ class ExerciseResource(resources.ModelResource):
             "operation2",
             "operand3",
             "hints",
+            "starter_code",
+            "reference_solution",
+            "entry_point",
+            "time_limit_seconds",
+            "memory_limit_mb",
+            "tests",
         )
         export_order = fields
         import_id_fields = ("track", "unit", "lesson", "order")
@@ -276,7 +373,7 @@ class ExerciseResource(resources.ModelResource):
     def filter_export(self, queryset: QuerySet[Exercise], **kwargs: Any) -> QuerySet[Exercise]:
         return (
             queryset.select_related("lesson__unit__track")
-            .prefetch_related("hints")
+            .prefetch_related("hints", "test_cases")
             .order_by("lesson__unit__track__slug", "lesson__unit__order", "lesson__order", "order")
         )
 
@@ -355,8 +452,49 @@ class ExerciseResource(resources.ModelResource):
                 message = self._hint_template_error(instance, hints)
                 if message:
                     errors["hints"] = message
+        errors.update(self._code_errors(instance, row, errors))
         if errors:
             raise ValidationError(errors)
+
+    def _code_errors(
+        self, instance: Exercise, row: Mapping[str, Any], errors: dict[str, Any]
+    ) -> dict[str, str]:
+        """The row's tests, and for a published code row, its reference solution run on them."""
+        tests: list[TestCase] | None = None
+        if "tests" in row:
+            try:
+                values = TestsCell().clean(row["tests"])
+            except ValueError as exc:
+                return {"tests": str(exc)}
+            if values and instance.kind != Exercise.Kind.CODE:
+                return {"tests": "Only code exercises have tests."}
+            tests = [
+                TestCase(exercise=instance, order=number, **test)
+                for number, test in enumerate(values, start=1)
+            ]
+            for number, test in enumerate(tests, start=1):
+                try:
+                    test.full_clean(exclude=["exercise"])
+                except ValidationError as exc:
+                    problems = "; ".join(
+                        f"{name}: {' '.join(messages)}"
+                        if name != NON_FIELD_ERRORS
+                        else " ".join(messages)
+                        for name, messages in exc.message_dict.items()
+                    )
+                    return {"tests": f"Test {number}: {problems}"}
+        if instance.kind != Exercise.Kind.CODE or instance.status != Status.PUBLISHED or errors:
+            return {}
+        if tests is None and instance.pk is None:
+            tests = []
+        check = services.code_exercise_check(
+            exercise=instance,
+            tests=None if tests is None else [test.runner_test() for test in tests],
+        )
+        if check.publishable:
+            return {}
+        where = "status" if check.runner_missing else "reference_solution"
+        return {where: f"Cannot be published: {check.message} Import it as a draft instead."}
 
     def validate_instance(
         self,
@@ -397,6 +535,10 @@ class ExerciseResource(resources.ModelResource):
         if "hints" in row:
             services.exercise_hints_replace(
                 exercise=instance, hints=HintsCell().clean(row["hints"])
+            )
+        if "tests" in row:
+            services.exercise_tests_replace(
+                exercise=instance, tests=TestsCell().clean(row["tests"])
             )
 
     def import_row(self, row: Mapping[str, Any], instance_loader: Any, **kwargs: Any) -> RowResult:

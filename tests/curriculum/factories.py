@@ -101,6 +101,7 @@ def _default(name: str, empty: Any) -> Any:
 class ExerciseFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
     class Meta:
         model = Exercise
+        skip_postgeneration_save = True
 
     class Params:
         draft = factory.Trait(status=Status.DRAFT)
@@ -125,6 +126,12 @@ class ExerciseFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
     starter_code = _default("starter_code", "")
     reference_solution = _default("reference_solution", "")
     entry_point = _default("entry_point", "")
+
+    @factory.post_generation  # type: ignore[misc]
+    def sample_test(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """A code exercise gets one sample test its reference passes (`sample_test=False`: none)."""
+        if create and self.kind == Exercise.Kind.CODE and extracted is not False:
+            TestCase.objects.create(exercise=self, order=1, name="double(2)", args=[2], expected=4)
 
 
 class HintFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]

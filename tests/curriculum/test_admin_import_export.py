@@ -25,7 +25,8 @@ CSV, JSON = "0", "1"  # the format choices, in ExerciseAdmin.formats order
 HEADERS = [
     "track", "unit", "lesson", "order", "kind", "status", "prompt", "options", "correct_option",
     "answer", "parameters", "answer_unit", "explanation", "difficulty", "tags", "operand1",
-    "operation", "operand2", "operation2", "operand3", "hints",
+    "operation", "operand2", "operation2", "operand3", "hints", "starter_code",
+    "reference_solution", "entry_point", "time_limit_seconds", "memory_limit_mb", "tests",
 ]  # fmt: skip
 BAD_ROW = 137
 
@@ -126,7 +127,7 @@ def _messages(response: Any) -> list[str]:
 
 
 def _snapshot() -> list[tuple[Any, ...]]:
-    fields = [name for name in HEADERS if name not in ("track", "unit", "lesson", "hints")]
+    fields = [name for name in HEADERS if name not in ("track", "unit", "lesson", "hints", "tests")]
     return [
         (
             exercise.lesson_id,
