@@ -155,7 +155,7 @@ MISCONCEPTIONS: dict[str, Misconception] = {
     )
 }
 
-_DERIVATIVE_CODES = {
+DERIVATIVE_CODES = {
     "chain_inner": "chain_rule_inner_derivative",
     "product_sign": "product_rule_sign",
     "product_missing_term": "product_rule_missing_term",
@@ -233,11 +233,11 @@ def _derivative_mistakes(task: Mapping[str, Any], response: Any) -> Diagnosis | 
             right = step(
                 f"Here: the derivative of {spoken_of_safe(site.function)} is "
                 f"{spoken_of_safe(site.right)}, not {spoken_of_safe(site.wrong)}.",
-                rule=MISCONCEPTIONS[_DERIVATIVE_CODES[bug]].title,
+                rule=MISCONCEPTIONS[DERIVATIVE_CODES[bug]].title,
                 latex=(rf"\frac{{d}}{{d{x}}}\left[{tex(site.function)}\right] = {tex(site.right)}"),
                 result=site.right,
             )
-            return _diagnosis(_DERIVATIVE_CODES[bug], right)
+            return _diagnosis(DERIVATIVE_CODES[bug], right)
     return None
 
 
@@ -264,7 +264,7 @@ def _integral_mistakes(task: Mapping[str, Any], response: Any) -> Diagnosis | No
     integrand = sympy_of(str(task["of"]))
     guard_size(integrand)
     derivative = sympy.diff(integrand, x)
-    if derivative != 0 and _same_up_to_constant(response, text_of(derivative), name):
+    if _same_up_to_constant(response, text_of(derivative), name):
         return _diagnosis(
             "differentiated_instead_of_integrated",
             step(

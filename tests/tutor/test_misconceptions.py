@@ -5,9 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sympy
 
+from curriculum.grading import grade, render_spec
+from tests.tutor.demo_content import DemoExercise, demo_exercises
 from tutor import diagnose
-from tutor.diagnosis import MISCONCEPTIONS
+from tutor.diagnosis import DERIVATIVE_CODES, MISCONCEPTIONS
+from tutor.explain import task_for
+from tutor.steps import buggy_derivatives
+from tutor.symbolic import sympy_of, text_of
 
 
 def derivative_of(function: str, answer: str) -> dict[str, Any]:
@@ -153,3 +159,64 @@ def test_a_parametrised_demo_exercise_is_diagnosed_in_its_variant() -> None:
     diagnosis = diagnose("expression", spec, "cos(7x)", values={"a": 7}, prompt_hint=prompt)
     assert diagnosis is not None
     assert diagnosis.code == "chain_rule_inner_derivative"
+
+
+def _demo_derivative_mistakes() -> list[tuple[DemoExercise, str, str]]:
+    cases = []
+    for exercise in demo_exercises(("derivatives",), ("expression",)):
+        task = task_for(
+            exercise.kind, exercise.spec, values=exercise.values, prompt_hint=exercise.prompt
+        )
+        assert task is not None
+        function = sympy_of(task["of"])
+        for bug, (wrong, _) in buggy_derivatives(function, sympy.Symbol("x")).items():
+            cases.append((exercise, DERIVATIVE_CODES[bug], text_of(wrong)))
+    return cases
+
+
+def test_every_differentiation_mistake_on_the_demo_derivatives_is_diagnosed() -> None:
+    cases = _demo_derivative_mistakes()
+    assert len(cases) > 60
+    for exercise, code, wrong in cases:
+        diagnosis = diagnose(
+            exercise.kind, exercise.spec, wrong, values=exercise.values, prompt_hint=exercise.prompt
+        )
+        assert diagnosis is not None, (exercise.id, code, wrong)
+        assert diagnosis.code == code, (exercise.id, code, wrong)
+
+
+def test_on_every_demo_antiderivative_a_missing_constant_and_a_derivative_are_diagnosed() -> None:
+    exercises = [
+        exercise
+        for exercise in demo_exercises(("antiderivatives",), ("expression",))
+        if exercise.spec.get("up_to_constant")
+    ]
+    assert len(exercises) > 20
+    for exercise in exercises:
+        task = task_for(
+            exercise.kind, exercise.spec, values=exercise.values, prompt_hint=exercise.prompt
+        )
+        assert task is not None
+        answer = render_spec(exercise.spec, exercise.values or {})["answer"]
+        dropped = diagnose(
+            exercise.kind,
+            exercise.spec,
+            answer,
+            values=exercise.values,
+            prompt_hint=exercise.prompt,
+        )
+        assert dropped is not None
+        assert dropped.code == "dropped_constant_of_integration", exercise.id
+        derivative = text_of(sympy.diff(sympy_of(task["of"]), sympy.Symbol(task["variable"])))
+        typed = derivative + " + C"
+        if grade(exercise.kind, exercise.spec, typed, values=exercise.values).correct:
+            continue  # e^x: differentiating gives the right answer
+        wrong = diagnose(
+            exercise.kind,
+            exercise.spec,
+            typed,
+            values=exercise.values,
+            prompt_hint=exercise.prompt,
+        )
+        assert wrong is not None, (exercise.id, derivative)
+        assert wrong.code == "differentiated_instead_of_integrated", exercise.id
