@@ -139,6 +139,8 @@ class Purse:
     criteria: set[str] = field(default_factory=set)
     track_id: int | None = None
     outcome: Outcome = field(default_factory=Outcome)
+    # Write the standing's stamp even when nothing else changes (an answer always does).
+    touch: bool = False
 
     def __post_init__(self) -> None:
         self.outcome.level_before = self.outcome.level = self.standing.level
@@ -353,8 +355,10 @@ def purse_settle(purse: Purse) -> Outcome:
         changes["xp"] = F("xp") + xp
     if level != purse.standing.level:
         changes["level"] = level
-    if changes:
-        changes["updated_at"] = timezone.now()
+    if changes or purse.touch:
+        # Its stamp moves with every event, even one that pays nothing (see
+        # `practice.services.sessions.session_lock`: how a stale read is told).
+        changes["updated_at"] = purse.standing.updated_at = timezone.now()
         Standing.objects.filter(pk=purse.standing.pk).update(**changes)
     purse.outcome.xp += xp
     purse.outcome.level = max(purse.outcome.level, level)
@@ -426,6 +430,7 @@ def answer_counted(
     at: datetime,
 ) -> None:
     """An answer was recorded: its XP (its attempt is new), the counters it moves."""
+    purse.touch = True
     purse.grant(
         amount=xp,
         reason=Reason.ANSWER,

@@ -541,6 +541,12 @@ def session_lock(*, user: User, session_id: int, exercise_id: int | None = None)
     answer can move (`gamification.next_thresholds`).
     """
     annotations: dict[str, Any] = gamification.next_thresholds(user_field="user_id")
+    # The standing as the statement's snapshot saw it. A transaction that committed while this
+    # one waited for the lock is seen in the locked rows (PostgreSQL re-reads them) but not in
+    # the subqueries: then the standing's stamp differs, and what they read is read again.
+    annotations["standing_seen"] = Subquery(
+        Standing.objects.filter(user_id=OuterRef("user_id")).values("updated_at")[:1]
+    )
     if exercise_id is not None:
         mine = ExerciseProgress.objects.filter(user_id=OuterRef("user_id"), exercise_id=exercise_id)
         annotations |= {
@@ -566,6 +572,10 @@ def session_lock(*, user: User, session_id: int, exercise_id: int | None = None)
             for criteria in gamification.ANSWER_CRITERIA
         },
     )
+    if session.standing_seen != lock.standing.updated_at:
+        # Stale subqueries (see above): thresholds unknown, her progress read on its own.
+        lock.thresholds = {}
+        return lock
     lock.progress_for = exercise_id
     if exercise_id is not None and getattr(session, "progress_id", None) is not None:
         values = {name: getattr(session, f"progress_{name}") for name in PROGRESS_FIELDS}

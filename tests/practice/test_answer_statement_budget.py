@@ -10,7 +10,8 @@ What a right answer mid-session runs, one statement each: the token with its use
 and standing locked with her progress on the exercise and her next achievement thresholds; the
 attempt; her progress; the session; the track, unit (returning what completing it needs) and
 skill counters; the day's summary (returning the goal) and the learning event; the XP ledger;
-the standing.
+the standing. A wrong answer writes no XP but still moves the standing's stamp (how an answer
+that waited for her lock tells that her progress, read with it, must be read again).
 """
 
 from __future__ import annotations
@@ -31,11 +32,11 @@ from tests.accounts.factories import UserFactory
 
 from .builders import answer_body, numeric_lesson
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ClientFor = Callable[[User], APIClient]
 
-WRONG = 10
+WRONG = 11
 RIGHT = 12
 FIRST_IN_A_NEW_TRACK = 23
 LESSON_COMPLETED = 24
