@@ -7,6 +7,7 @@ answer test (with + C for antiderivatives).
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -21,6 +22,8 @@ from tests.tutor.demo_content import (
 )
 from tutor import budget, explain, verify
 
+# Right (u = sin x), so only the time budget can refuse it.
+SIN7_COS5_ANTIDERIVATIVE = "sin(x)^8/8 - sin(x)^10/5 + sin(x)^12/12"
 CALCULUS = demo_exercises(CALCULUS_AND_FRACTIONS, WORKED_KINDS)
 FACT_EXERCISES = demo_exercises(FACTS, ("fact",))
 
@@ -148,7 +151,7 @@ def test_a_small_function_with_a_long_antiderivative_search_is_refused_within_th
     # integral_steps searches for minutes on sin(x)^7 cos(x)^5; the tutor gives up instead.
     monkeypatch.setattr(budget, "DEFAULT_SECONDS", 0.5)
     spec = {
-        "answer": "sin(x)^8/8",
+        "answer": SIN7_COS5_ANTIDERIVATIVE,
         "up_to_constant": True,
         "tutor": {"task": "integrate", "of": "sin(x)^7 cos(x)^5", "variable": "x"},
     }
@@ -202,3 +205,27 @@ def test_nine_times_seven_is_ten_sevens_minus_one_seven() -> None:
     explanation = explain("fact", {"operand1": 9, "operation": "×", "operand2": 7})
     assert explanation.verified
     assert [step.expression for step in explanation.steps] == ["10*7 - 7", "70 - 7", "63"]
+
+
+def test_the_tutor_works_and_keeps_its_budget_inside_worker_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No signals: the budget is per thread, so a slow search in one thread stops on its own
+    # while another thread's explanation completes.
+    monkeypatch.setattr(budget, "DEFAULT_SECONDS", 0.5)
+    slow = {
+        "answer": SIN7_COS5_ANTIDERIVATIVE,
+        "up_to_constant": True,
+        "tutor": {"task": "integrate", "of": "sin(x)^7 cos(x)^5", "variable": "x"},
+    }
+    quick = {
+        "answer": "7x^6",
+        "tutor": {"task": "differentiate", "of": "x^7", "variable": "x"},
+    }
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        started = time.monotonic()
+        slow_reply = pool.submit(explain, "expression", slow)
+        quick_reply = pool.submit(explain, "expression", quick)
+        assert quick_reply.result(timeout=5).verified
+        assert not slow_reply.result(timeout=5).verified
+    assert time.monotonic() - started < 3
