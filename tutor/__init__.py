@@ -43,7 +43,13 @@ key, else from ``tutor.demo_tasks.DEMO_TASKS`` by prompt, else (facts) from the 
 Strings are in the grader's expression syntax and are templates like the spec's (``{a}``).
 SymPy objects are only ever built from our own AST (``display.to_sympy``), never from strings.
 Work is bounded: functions above ``steps.MAX_FUNCTION_SIZE`` SymPy operations get no steps,
-and every equivalence check runs under the grader's own time limits.
+each piece of SymPy work runs under a per-thread cooperative time budget (``tutor.budget``; no
+signals), and every equivalence check under the grader's own time limits.
+
+Modules: ``steps`` (Step, Explanation, Worked), ``derivatives``, ``integrals``, ``limits``,
+``arithmetic`` (fractions and fact strategies), ``verify`` (claims checked by the grader),
+``diagnosis`` (misconceptions), ``symbolic`` (SymPy <-> the grader's AST and syntax),
+``budget``, ``demo_tasks`` and ``explain`` (the entry points).
 """
 
 from __future__ import annotations

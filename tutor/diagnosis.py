@@ -31,15 +31,8 @@ from curriculum.grading.mathparse import (
     parse,
 )
 from tutor.budget import OutOfTime, time_budget
-from tutor.steps import (
-    NoSteps,
-    Step,
-    buggy_derivatives,
-    guard_size,
-    spoken_of_safe,
-    step,
-    tex,
-)
+from tutor.derivatives import buggy_derivatives
+from tutor.steps import NoSteps, Step, guard_size, spoken_of_safe, step, tex
 from tutor.symbolic import NotRepresentable, sympy_of, text_of
 
 MAX_RESPONSE_LENGTH = 300

@@ -17,18 +17,11 @@ from tutor import verify
 from tutor.arithmetic import arithmetic_worked, fact_worked, fraction_text, scale_fraction_worked
 from tutor.budget import OutOfTime, time_budget
 from tutor.demo_tasks import DEMO_TASKS
+from tutor.derivatives import derivative_worked
 from tutor.diagnosis import Diagnosis, diagnose_task
+from tutor.integrals import antiderivative_worked
 from tutor.limits import limit_worked, piecewise_worked
-from tutor.steps import (
-    Explanation,
-    NoSteps,
-    Step,
-    Worked,
-    antiderivative_worked,
-    derivative_worked,
-    step,
-    tex,
-)
+from tutor.steps import Explanation, NoSteps, Step, Worked, step, tex
 from tutor.symbolic import NotRepresentable, sympy_of, text_of
 
 FACT_OPERATIONS = {"+", "−", "×", "÷", "-", "*", "/"}

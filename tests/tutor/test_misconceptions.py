@@ -10,9 +10,9 @@ import sympy
 from curriculum.grading import grade, render_spec
 from tests.tutor.demo_content import DemoExercise, demo_exercises
 from tutor import diagnose
+from tutor.derivatives import buggy_derivatives
 from tutor.diagnosis import DERIVATIVE_CODES, MISCONCEPTIONS
 from tutor.explain import task_for
-from tutor.steps import buggy_derivatives
 from tutor.symbolic import sympy_of, text_of
 
 
