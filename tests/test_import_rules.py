@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("calcuingo", "accounts", "curriculum", "practice", "gamification", "analytics")
+PACKAGES = ("calcuingo", "accounts", "curriculum", "practice", "gamification", "analytics", "tutor")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
