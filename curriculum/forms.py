@@ -159,6 +159,18 @@ class ExerciseInlineForm(OrderedChildForm):
         fields = ("order", "kind", "prompt", "status")
         widgets = {"prompt": forms.Textarea(attrs={"rows": 2, "cols": 60})}
 
+    def clean(self) -> dict[str, Any]:
+        """A code exercise published from its lesson's page must pass its tests, too."""
+        cleaned = super().clean() or {}
+        publishing = cleaned.get("status") == Status.PUBLISHED and (
+            "status" in self.changed_data or "kind" in self.changed_data
+        )
+        if publishing and cleaned.get("kind") == Exercise.Kind.CODE and self.instance.pk:
+            check = services.code_exercise_check(exercise=self.instance)
+            if not check.publishable:
+                self.add_error("status", f"Cannot be published: {check.message}")
+        return cleaned
+
 
 class TestCaseInlineForm(OrderedChildForm):
     """A code exercise's test, one row: input, expected value or check, hidden, weight."""

@@ -469,3 +469,46 @@ def test_field_errors_helper_is_used_for_a_refused_exercise_form(author_client: 
     errors = field_errors(response)
     assert "entry_point" in errors
     assert "reference_solution" in errors
+
+
+def test_publishing_from_the_lessons_page_checks_the_reference_too(
+    sandbox: None, author_client: Any
+) -> None:
+    exercise = code_exercise(draft=True, reference_solution=WRONG)
+    TestCaseFactory(exercise=exercise, args=[5], expected=10, hidden=True)
+    url = reverse("admin:curriculum_lesson_change", args=[exercise.lesson_id])
+    page = author_client.get(url)
+
+    response = author_client.post(url, form_data(page, **{"exercises-0-status": "published"}))
+
+    (form,) = response.context["inline_admin_formsets"][0].formset.forms
+    assert form.errors["status"][0].startswith("Cannot be published: The reference solution fails")
+    exercise.refresh_from_db()
+    assert exercise.status == Status.DRAFT
+
+
+def test_the_live_preview_of_an_unsaved_code_exercise_lists_its_typed_tests(
+    author_client: Any,
+) -> None:
+    lesson = LessonFactory()
+    page = _add_page(author_client, lesson.pk)
+    data = form_data(
+        page,
+        kind="code",
+        prompt="Write `double(x)`.",
+        starter_code="def double(x):\n    pass\n",
+        reference_solution=SOLUTION,
+        entry_point="double",
+        **_tests_data(
+            {"name": "two", "args": "[2]", "expected": "4"},
+            {"name": "big", "args": "[21]", "expected": "42", "hidden": True},
+        ),
+    )
+
+    response = author_client.post(reverse("admin:curriculum_exercise_preview_unsaved"), data)
+
+    card = response.context["card"]
+    assert [(t.name, t.input, t.expected) for t in card.sample_tests] == [("two", "double(2)", "4")]
+    assert [t.name for t in card.hidden_tests] == ["big"]
+    assert "def double(x):\n    pass" in response.content.decode()
+    assert card.errors == []
