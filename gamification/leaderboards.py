@@ -133,7 +133,7 @@ def bump(
 
 
 def member_visibility(*, user_id: int, visible: bool) -> None:
-    """Take an opted-out learner off the boards at once (a rebuild puts her back).
+    """Take a learner who opts out off the boards at once, or put her back when she opts in.
 
     Runs after commit: a Redis outage is logged, never raised into the request that changed it.
     Opting back in adds her own scores from the ledger (one query), not a rebuild of every board.
