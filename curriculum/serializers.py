@@ -124,6 +124,11 @@ class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
             "operation2",
             "operand3",
             "hint_count",
+            # Code exercises ("" and the defaults otherwise); never the reference solution.
+            "starter_code",
+            "entry_point",
+            "time_limit_seconds",
+            "memory_limit_mb",
         ]
         read_only_fields = fields
 

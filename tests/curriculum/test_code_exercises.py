@@ -160,11 +160,19 @@ def test_the_learner_api_never_shows_the_reference_solution_or_the_tests(
     exercise = code_exercise(reference_solution="def double(x):\n    return 2 * x  # SECRET\n")
     client.force_login(learner)
 
-    body = client.get(reverse("exercise-detail", args=[exercise.pk])).content.decode()
+    response = client.get(reverse("exercise-detail", args=[exercise.pk]))
 
-    assert "Write `double(x)`" in body
+    body = response.content.decode()
     assert "SECRET" not in body
     assert "expected" not in body
+    assert "reference" not in body
+    shown = response.json()
+    assert (shown["kind"], shown["starter_code"], shown["entry_point"]) == (
+        "code",
+        "def double(x):\n    ...\n",
+        "double",
+    )
+    assert (shown["time_limit_seconds"], shown["memory_limit_mb"]) == (5, 256)
 
 
 # --- The admin -----------------------------------------------------------------------------------
