@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from curriculum.models import Lesson, Status
 
+from . import providers
 from .levels import progress_in_level
 from .models import (
     MAX_STREAK_FREEZES,
@@ -214,8 +215,6 @@ def _achievement_view(
 
 def achievements_for(*, user: User) -> list[AchievementView]:
     """Every achievement, earned or not, in display order: three queries."""
-    from practice.models import TrackProgress
-
     earned = UserAchievement.objects.filter(user=user, achievement=OuterRef("pk"))
     rows = list(
         Achievement.objects.annotate(
@@ -232,13 +231,7 @@ def achievements_for(*, user: User) -> list[AchievementView]:
     )
     standing = Standing.objects.filter(user=user).first() or Standing(user=user)
     track_ids = {row.track_id for row in rows if row.track_id is not None}
-    track_lessons: dict[int, int] = {}
-    if track_ids:
-        track_lessons = dict(
-            TrackProgress.objects.filter(user=user, track_id__in=track_ids).values_list(
-                "track_id", "lessons_completed"
-            )
-        )
+    track_lessons = providers.track_lessons(user_id=user.pk, track_ids=track_ids)
     return [_achievement_view(row, standing, track_lessons) for row in rows]
 
 

@@ -9,7 +9,10 @@ class PracticeConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.signals import account_deleted
+        from gamification import providers
 
         from .receivers import anonymise_on_account_deleted
+        from .selectors import track_lessons_completed
 
         account_deleted.connect(anonymise_on_account_deleted, dispatch_uid="practice.anonymise")
+        providers.track_lessons_provide(track_lessons_completed)

@@ -21,6 +21,15 @@ from .models import ExerciseProgress, LessonProgress, PracticeSession, TrackProg
 PUBLISHED = Status.PUBLISHED
 
 
+def track_lessons_completed(user_id: int, track_ids: Collection[int]) -> dict[int, int]:
+    """Lessons completed per track (gamification's track achievements ask through its providers)."""
+    return dict(
+        TrackProgress.objects.filter(user_id=user_id, track_id__in=track_ids).values_list(
+            "track_id", "lessons_completed"
+        )
+    )
+
+
 def session_for_user(*, user: User, session_id: int, for_update: bool = False) -> PracticeSession:
     """The learner's own session; 404 for anyone else's."""
     sessions = PracticeSession.objects.filter(user=user)

@@ -112,6 +112,10 @@ def test_a_learner_completing_an_authors_new_track_earns_its_achievement_and_cho
     first, second = track.units.get().lessons.order_by("order")
     finish_lesson(ada, first)
     assert not UserAchievement.objects.filter(user=learner, achievement=achievement).exists()
+    # Her shelf shows how far she is: lessons completed in the track, of its published lessons.
+    shelf = ada.get("/api/v1/me/achievements").json()["achievements"]
+    row = next(item for item in shelf if item["name"] == "Algebra basics complete")
+    assert (row["progress"], row["threshold"]) == (1, 2)
     replies = finish_lesson(ada, second)
 
     assert UserAchievement.objects.filter(user=learner, achievement=achievement).exists()
