@@ -20,7 +20,7 @@ from accounts.models import User
 from analytics import services as analytics
 from calcuingo.exceptions import ApplicationError
 
-from . import leaderboards
+from . import leaderboards, providers
 from .levels import level_for
 from .models import (
     MAX_STREAK_FREEZES,
@@ -262,13 +262,7 @@ def _achievements_award(purse: Purse, criteria: set[str]) -> None:
     ]
     track_lessons: dict[int, int] = {}
     if track_id is not None and any(a.criteria == Criteria.TRACK_COMPLETED for a in candidates):
-        from practice.models import TrackProgress
-
-        track_lessons = dict(
-            TrackProgress.objects.filter(user=user, track_id=track_id).values_list(
-                "track_id", "lessons_completed"
-            )
-        )
+        track_lessons = providers.track_lessons(user_id=user.pk, track_ids=[track_id])
     for achievement in candidates:
         if _value_for(achievement, purse, track_lessons) < achievement.threshold:
             continue

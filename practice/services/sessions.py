@@ -572,7 +572,7 @@ def session_lock(*, user: User, session_id: int, exercise_id: int | None = None)
             for criteria in gamification.ANSWER_CRITERIA
         },
     )
-    if session.standing_seen != lock.standing.updated_at:
+    if getattr(session, "standing_seen", None) != lock.standing.updated_at:
         # Stale subqueries (see above): thresholds unknown, her progress read on its own.
         lock.thresholds = {}
         return lock
