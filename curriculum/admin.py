@@ -49,7 +49,6 @@ from .forms import (
     TestCaseInlineForm,
     TestCaseInlineFormSet,
 )
-from .grading import coderunner
 from .models import Exercise, Hint, Lesson, Status, TestCase, Track, Unit
 from .resources import ExerciseResource, JSONObjects
 
@@ -570,7 +569,7 @@ class ExerciseAdmin(
         elif check.runner_missing:
             self.message_user(
                 request,
-                f"{coderunner.UNAVAILABLE_MESSAGE}. The draft was saved without running its "
+                f"{check.message} The draft was saved without running its "
                 "reference solution; code exercises cannot be published until it is installed.",
                 messages.WARNING,
             )

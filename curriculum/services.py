@@ -5,6 +5,7 @@ Each block belongs to one capability; keep new functions in the block they serve
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -224,15 +225,9 @@ def code_exercise_check(
     if not exercise.reference_solution.strip():
         return ReferenceCheck(False, "Write the reference solution first.")
     try:
-        result = coderunner.run_tests(
-            exercise.reference_solution,
-            tests,
-            entry=exercise.entry_point.strip() or None,
-            limits=exercise.code_limits(),
-            reveal_hidden=True,
-        )
-    except coderunner.RunnerUnavailable:
-        return ReferenceCheck(False, coderunner.UNAVAILABLE_MESSAGE + ".", runner_missing=True)
+        result = _run_reference(exercise, tests)
+    except coderunner.RunnerUnavailable as exc:
+        return ReferenceCheck(False, f"{str(exc).rstrip('.')}.", runner_missing=True)
     except (ValueError, TypeError) as exc:
         return ReferenceCheck(False, f"The tests cannot be run: {exc}")
     if result.status == "passed":
@@ -246,6 +241,26 @@ def code_exercise_check(
     if result.error and not failed:
         summary = f"The reference solution fails: {result.error}"
     return ReferenceCheck(False, summary, result=result)
+
+
+def _run_reference(
+    exercise: Exercise, tests: Sequence[coderunner.TestCase]
+) -> coderunner.RunResult:
+    """Run it; a sandbox that could not start (still busy with the last run) is tried again."""
+    for attempt in range(3):
+        try:
+            return coderunner.run_tests(
+                exercise.reference_solution,
+                tests,
+                entry=exercise.entry_point.strip() or None,
+                limits=exercise.code_limits(),
+                reveal_hidden=True,
+            )
+        except coderunner.RunnerUnavailable:
+            if attempt == 2 or not coderunner.sandbox_available():
+                raise
+            time.sleep(0.5)
+    raise AssertionError("unreachable")
 
 
 def _failure(test: coderunner.TestResult) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -55,8 +56,20 @@ def _tests(spec: ExerciseSpec) -> list[coderunner.TestCase]:
 
 
 def _run(spec: ExerciseSpec, source: str) -> coderunner.RunResult:
+    """The runner's verdict. A sandbox that could not start (bubblewrap's "Can't fork": the
+    previous sandbox's processes still count against the host user's limit for a moment) is
+    retried after a pause; it says nothing about the content."""
     assert spec.code is not None
-    return coderunner.run_tests(source, _tests(spec), entry=spec.code.entry, reveal_hidden=True)
+    for attempt in range(4):
+        try:
+            return coderunner.run_tests(
+                source, _tests(spec), entry=spec.code.entry, reveal_hidden=True
+            )
+        except coderunner.RunnerUnavailable:
+            if attempt == 3:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def test_the_track_has_three_units_and_fifteen_problems_each_with_sample_and_hidden_tests() -> None:
