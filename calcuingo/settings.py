@@ -360,7 +360,8 @@ PARENT_INVITE_TTL = timedelta(minutes=env.int("PARENT_INVITE_TTL_MINUTES", defau
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous request is told 401 with a WWW-Authenticate header.
-        "knox.auth.TokenAuthentication",
+        # knox's tokens, checked in one query (`calcuingo.api.tokens`).
+        "calcuingo.api.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

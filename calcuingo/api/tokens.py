@@ -14,6 +14,7 @@ from hmac import compare_digest
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.crypto import hash_token
 from knox.models import get_token_model
@@ -40,3 +41,9 @@ class TokenAuthentication(KnoxTokenAuthentication):
             if compare_digest(digest, auth_token.digest):
                 return self.validate_user(auth_token)  # type: ignore[no-any-return]
         raise exceptions.AuthenticationFailed(message)
+
+
+class OneQueryTokenScheme(KnoxTokenScheme):
+    """The OpenAPI security scheme of these tokens: knox's, under the same name."""
+
+    target_class = TokenAuthentication
