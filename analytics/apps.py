@@ -9,7 +9,9 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.signals import account_deleted
+        from gamification import providers
 
-        from .receivers import on_account_deleted
+        from .receivers import on_account_deleted, on_achievement_earned
 
         account_deleted.connect(on_account_deleted, dispatch_uid="analytics.account_deleted")
+        providers.achievement_earned_listen(on_achievement_earned)

@@ -17,7 +17,6 @@ from django.db.models import Exists, F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from analytics import services as analytics
 from calcuingo.exceptions import ApplicationError
 
 from . import leaderboards, providers
@@ -272,7 +271,7 @@ def _achievements_award(purse: Purse, criteria: set[str]) -> None:
         except IntegrityError:
             continue
         purse.outcome.achievements.append(achievement)
-        analytics.achievement_earned(
+        providers.achievement_earned(
             user=user, achievement_id=achievement.pk, code=achievement.code
         )
         if achievement.unlocks_avatar is not None:
