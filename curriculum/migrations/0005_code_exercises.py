@@ -7,93 +7,231 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('curriculum', '0004_status_archived'),
+        ("curriculum", "0004_status_archived"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TestCase',
+            name="TestCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField()),
-                ('name', models.CharField(blank=True, help_text='Shown to learners for sample tests, e.g. √2.', max_length=120)),
-                ('args', models.JSONField(blank=True, default=list, help_text='Functions: the arguments, as a JSON list, e.g. [2, 1e-10] or [[1, 2, 3]].')),
-                ('stdin', models.TextField(blank=True, help_text='Scripts: the text the code reads as input.')),
-                ('expected', models.JSONField(blank=True, help_text='The expected result as JSON: 1.4142135623730951, [6, 2], "text printed" (scripts). Empty with a check below.', null=True)),
-                ('check_expression', models.TextField(blank=True, help_text='Instead of an expected value: a Python expression over result, args, stdin and math that is true for a right answer, e.g. abs(result - math.sqrt(2)) < 1e-9.')),
-                ('tolerance', models.FloatField(blank=True, help_text='Accept every number within this (absolutely or relatively), e.g. 1e-6.', null=True, validators=[django.core.validators.MinValueValidator(0)])),
-                ('hidden', models.BooleanField(default=False, help_text='Hidden tests show learners only passed or failed.')),
-                ('weight', models.FloatField(default=1.0, help_text='Its share of the score; more than 0.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField()),
+                (
+                    "name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown to learners for sample tests, e.g. √2.",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "args",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Functions: the arguments, as a JSON list, e.g. [2, 1e-10] or [[1, 2, 3]].",
+                    ),
+                ),
+                (
+                    "stdin",
+                    models.TextField(
+                        blank=True, help_text="Scripts: the text the code reads as input."
+                    ),
+                ),
+                (
+                    "expected",
+                    models.JSONField(
+                        blank=True,
+                        help_text='The expected result as JSON: 1.4142135623730951, [6, 2], "text printed" (scripts). Empty with a check below.',
+                        null=True,
+                    ),
+                ),
+                (
+                    "check_expression",
+                    models.TextField(
+                        blank=True,
+                        help_text="Instead of an expected value: a Python expression over result, args, stdin and math that is true for a right answer, e.g. abs(result - math.sqrt(2)) < 1e-9.",
+                    ),
+                ),
+                (
+                    "tolerance",
+                    models.FloatField(
+                        blank=True,
+                        help_text="Accept every number within this (absolutely or relatively), e.g. 1e-6.",
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "hidden",
+                    models.BooleanField(
+                        default=False, help_text="Hidden tests show learners only passed or failed."
+                    ),
+                ),
+                (
+                    "weight",
+                    models.FloatField(
+                        default=1.0, help_text="Its share of the score; more than 0."
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'test case',
-                'ordering': ['exercise', 'order'],
+                "verbose_name": "test case",
+                "ordering": ["exercise", "order"],
             },
         ),
         migrations.AddField(
-            model_name='exercise',
-            name='entry_point',
-            field=models.CharField(blank=True, help_text="Code only: the function each test calls with its arguments, e.g. newton_sqrt. Empty: the code is a script that reads its test's input and prints its answer.", max_length=80, validators=[django.core.validators.RegexValidator('^[A-Za-z_][A-Za-z0-9_]*$', 'A Python function name, like newton_sqrt (or empty).')]),
+            model_name="exercise",
+            name="entry_point",
+            field=models.CharField(
+                blank=True,
+                help_text="Code only: the function each test calls with its arguments, e.g. newton_sqrt. Empty: the code is a script that reads its test's input and prints its answer.",
+                max_length=80,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[A-Za-z_][A-Za-z0-9_]*$",
+                        "A Python function name, like newton_sqrt (or empty).",
+                    )
+                ],
+            ),
         ),
         migrations.AddField(
-            model_name='exercise',
-            name='memory_limit_mb',
-            field=models.PositiveSmallIntegerField(default=256, help_text='Code only: memory (MB of address space) each process of a run may use.', validators=[django.core.validators.MinValueValidator(64), django.core.validators.MaxValueValidator(1024)]),
+            model_name="exercise",
+            name="memory_limit_mb",
+            field=models.PositiveSmallIntegerField(
+                default=256,
+                help_text="Code only: memory (MB of address space) each process of a run may use.",
+                validators=[
+                    django.core.validators.MinValueValidator(64),
+                    django.core.validators.MaxValueValidator(1024),
+                ],
+            ),
         ),
         migrations.AddField(
-            model_name='exercise',
-            name='reference_solution',
-            field=models.TextField(blank=True, help_text='Code only: a solution that passes every test; never shown to learners. An exercise whose reference solution fails a test cannot be published.'),
+            model_name="exercise",
+            name="reference_solution",
+            field=models.TextField(
+                blank=True,
+                help_text="Code only: a solution that passes every test; never shown to learners. An exercise whose reference solution fails a test cannot be published.",
+            ),
         ),
         migrations.AddField(
-            model_name='exercise',
-            name='starter_code',
-            field=models.TextField(blank=True, help_text="Code only: what the learner's editor starts with."),
+            model_name="exercise",
+            name="starter_code",
+            field=models.TextField(
+                blank=True, help_text="Code only: what the learner's editor starts with."
+            ),
         ),
         migrations.AddField(
-            model_name='exercise',
-            name='time_limit_seconds',
-            field=models.PositiveSmallIntegerField(default=5, help_text='Code only: CPU seconds for all the sample tests together (and again for the hidden tests); the wall clock allows twice as much.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(30)]),
+            model_name="exercise",
+            name="time_limit_seconds",
+            field=models.PositiveSmallIntegerField(
+                default=5,
+                help_text="Code only: CPU seconds for all the sample tests together (and again for the hidden tests); the wall clock allows twice as much.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(30),
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='exercise',
-            name='kind',
-            field=models.CharField(choices=[('multiple_choice', 'Multiple choice'), ('numeric', 'Numeric'), ('text', 'Text (fill in the blank)'), ('fact', 'Arithmetic fact'), ('expression', 'Expression (symbolic)'), ('code', 'Code (Python)')], max_length=20),
+            model_name="exercise",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("multiple_choice", "Multiple choice"),
+                    ("numeric", "Numeric"),
+                    ("text", "Text (fill in the blank)"),
+                    ("fact", "Arithmetic fact"),
+                    ("expression", "Expression (symbolic)"),
+                    ("code", "Code (Python)"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exercise',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'code'), _negated=True), models.Q(('reference_solution', ''), _negated=True), _connector='OR'), name='exercise_code_has_a_reference_solution', violation_error_code='no_reference_solution', violation_error_message='A code exercise needs a reference solution: it proves the tests can be passed.'),
+            model_name="exercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "code"), _negated=True),
+                    models.Q(("reference_solution", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="exercise_code_has_a_reference_solution",
+                violation_error_code="no_reference_solution",
+                violation_error_message="A code exercise needs a reference solution: it proves the tests can be passed.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exercise',
-            constraint=models.CheckConstraint(condition=models.Q(('time_limit_seconds__gte', 1), ('time_limit_seconds__lte', 30)), name='exercise_code_time_limit_range', violation_error_code='out_of_range', violation_error_message='The time limit is 1 to 30 seconds.'),
+            model_name="exercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("time_limit_seconds__gte", 1), ("time_limit_seconds__lte", 30)),
+                name="exercise_code_time_limit_range",
+                violation_error_code="out_of_range",
+                violation_error_message="The time limit is 1 to 30 seconds.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exercise',
-            constraint=models.CheckConstraint(condition=models.Q(('memory_limit_mb__gte', 64), ('memory_limit_mb__lte', 1024)), name='exercise_code_memory_limit_range', violation_error_code='out_of_range', violation_error_message='The memory limit is 64 to 1024 MB.'),
+            model_name="exercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("memory_limit_mb__gte", 64), ("memory_limit_mb__lte", 1024)),
+                name="exercise_code_memory_limit_range",
+                violation_error_code="out_of_range",
+                violation_error_message="The memory limit is 64 to 1024 MB.",
+            ),
         ),
         migrations.AddField(
-            model_name='testcase',
-            name='exercise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='test_cases', to='curriculum.exercise'),
+            model_name="testcase",
+            name="exercise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="test_cases",
+                to="curriculum.exercise",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='testcase',
-            constraint=models.CheckConstraint(condition=models.Q(('order__gte', 1)), name='testcase_order_positive', violation_error_code='order_not_positive', violation_error_message='Positions start at 1.'),
+            model_name="testcase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("order__gte", 1)),
+                name="testcase_order_positive",
+                violation_error_code="order_not_positive",
+                violation_error_message="Positions start at 1.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='testcase',
-            constraint=models.UniqueConstraint(fields=('exercise', 'order'), name='testcase_order_unique', violation_error_code='order_taken', violation_error_message='Another testcase of this exercise already has this position.'),
+            model_name="testcase",
+            constraint=models.UniqueConstraint(
+                fields=("exercise", "order"),
+                name="testcase_order_unique",
+                violation_error_code="order_taken",
+                violation_error_message="Another testcase of this exercise already has this position.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='testcase',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gt', 0)), name='testcase_weight_positive', violation_error_code='not_positive', violation_error_message='The weight must be more than 0.'),
+            model_name="testcase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gt", 0)),
+                name="testcase_weight_positive",
+                violation_error_code="not_positive",
+                violation_error_message="The weight must be more than 0.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='testcase',
-            constraint=models.CheckConstraint(condition=models.Q(('tolerance__isnull', True), ('tolerance__gte', 0), _connector='OR'), name='testcase_tolerance_not_negative', violation_error_code='negative', violation_error_message='The tolerance cannot be negative.'),
+            model_name="testcase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("tolerance__isnull", True), ("tolerance__gte", 0), _connector="OR"
+                ),
+                name="testcase_tolerance_not_negative",
+                violation_error_code="negative",
+                violation_error_message="The tolerance cannot be negative.",
+            ),
         ),
     ]

@@ -89,7 +89,12 @@ def test_pages_outside_the_api_keep_their_html_404(client: Client) -> None:
 def test_an_id_too_large_for_any_column_is_a_400_not_a_500(ada: APIClient) -> None:
     huge = 10**40
 
-    assert_error(ada.get(f"/api/v1/sessions?track={huge}"), 400, "out_of_range")
+    # SQLite cannot bind the number (a 400 that says so); PostgreSQL compares it and finds none.
+    listed = ada.get(f"/api/v1/sessions?track={huge}")
+    if listed.status_code == 400:
+        assert_error(listed, 400, "out_of_range")
+    else:
+        assert (listed.status_code, listed.json()["results"]) == (200, [])
     assert_error(ada.get(f"/api/v1/sessions/{huge}"), 404, "not_found")
 
 

@@ -384,8 +384,12 @@ def test_a_rebuild_writes_the_boards_and_their_completeness_together(
 
 
 def test_with_the_local_memory_cache_a_cleared_cache_changes_no_board(
-    practised: Callable[..., dict[str, APIClient]],
+    practised: Callable[..., dict[str, APIClient]], settings: Any
 ) -> None:
+    # The embedded default (no REDIS_URL), whatever the suite runs with.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lb"}
+    }
     clients = practised()
     cache.clear()
 

@@ -168,9 +168,9 @@ def test_the_progress_list_costs_the_same_queries_whatever_the_tracks(
         mastered(learner, unit, 1.0)
     ada = client_for(learner)
 
-    # The token, its user and her tokens (knox); her track rows, her XP; the tracks and their
+    # The token with its user (one query); her track rows, her XP; the tracks and their
     # prerequisites; her mastery of every track.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         rows = ada.get("/api/v1/progress/tracks").json()
 
     assert [row["mastery"] for row in rows] == [20] * tracks
