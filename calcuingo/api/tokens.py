@@ -43,7 +43,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
         raise exceptions.AuthenticationFailed(message)
 
 
-class OneQueryTokenScheme(KnoxTokenScheme):
+class OneQueryTokenScheme(KnoxTokenScheme):  # type: ignore[no-untyped-call]
     """The OpenAPI security scheme of these tokens: knox's, under the same name."""
 
-    target_class = TokenAuthentication
+    target_class = "calcuingo.api.tokens.TokenAuthentication"
