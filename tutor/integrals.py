@@ -141,7 +141,7 @@ class Integrator:
                 result=result,
             )
         elif name in _ATOMIC_RULES:
-            result = rule.eval()
+            result = rule.eval()  # safe-by-review: a SymPy rule object evaluates itself, no text
             words = {
                 "PowerRule": "Power rule: raise the power by one and divide by the new power.",
                 "ConstantRule": f"A constant integrates to the constant times {x}.",
