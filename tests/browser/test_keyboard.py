@@ -53,7 +53,10 @@ def assert_focus_kept(page: Page) -> None:
     """Once the new card has settled, the focus is in it, not dropped to the page's <body>."""
     try:
         page.wait_for_function(
-            "document.activeElement && document.activeElement !== document.body", timeout=2_000
+            # A function, not a bare expression: Playwright evaluates a bare expression with
+            # eval(), which the page's Content Security Policy (rightly) refuses once it polls.
+            "() => document.activeElement && document.activeElement !== document.body",
+            timeout=2_000,
         )
     except PlaywrightTimeoutError:
         raise AssertionError(f"the focus fell to {focused_element(page)}") from None
