@@ -44,6 +44,8 @@ class User(AbstractUser):
                 violation_error_message=USERNAME_TAKEN,
             ),
         ]
+        # The rollup and the statistics group learners by time zone (few distinct values).
+        indexes = [models.Index(fields=["timezone"])]
 
     def __str__(self) -> str:
         return self.username

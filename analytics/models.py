@@ -24,6 +24,11 @@ class DailySummary(models.Model):
     practised_ms = models.PositiveBigIntegerField(
         default=0, help_text="Sum of response times: the practice time of the day."
     )
+    response_ms = models.PositiveBigIntegerField(
+        default=0,
+        db_default=0,
+        help_text="Sum of the answers' raw response times (practice time caps each answer).",
+    )
     sessions = models.PositiveIntegerField(default=0, help_text="Sessions completed that day.")
     questions = models.PositiveIntegerField(default=0)
     correct = models.PositiveIntegerField(default=0)

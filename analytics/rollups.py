@@ -7,8 +7,10 @@ replaces the rows that differ, so it repairs whatever a crash or a retried task 
 a second run changes nothing.
 
 A learner's day is her own calendar day. Learners are grouped by time zone (there are few
-distinct zones); for each zone the day is one `[start, end)` interval in UTC, and a handful of
-aggregate queries cover every learner of the zone at once. No Python loop runs over attempts.
+distinct zones); for each zone the day is one `[start, end)` interval in UTC. A handful of
+aggregate queries cover every learner of every zone at once: each reads the widest interval
+that covers all the zones' days and keeps a row when it falls in its own zone's interval. No
+Python loop runs over attempts, and the number of statements does not grow with the zones.
 
 What the rollup does not recompute: `streak` is the snapshot taken when a session completed
 and is kept as stored (a row the rollup creates takes the learner's current streak if that day
@@ -43,6 +45,7 @@ logger = logging.getLogger(__name__)
 # Every column the rollup owns; `streak` is a snapshot and is not among them.
 COUNTED_FIELDS = (
     "practised_ms",
+    "response_ms",
     "sessions",
     "questions",
     "correct",
@@ -56,6 +59,8 @@ COUNTED_FIELDS = (
     "xp",
     "daily_goal_met",
 )
+# An aggregate cannot take the name of the column it sums (later aggregates would read it).
+RENAMED = {"response_total": "response_ms"}
 # A zone's finished day, once rolled up, is marked so that the hourly run does not redo it.
 DONE_KEY = "rollup:{zone}:{day}"
 DONE_TTL = 60 * 60 * 24 * 2
@@ -95,66 +100,89 @@ def rollup_day(*, day: date | None = None, now: datetime | None = None) -> int:
 
     Without `day` (the hourly task), each zone's yesterday is rolled up once: a zone whose
     yesterday is already marked done in the cache is skipped. The mark is only an economy — its
-    loss (a cache outage, an eviction) means the same idempotent work is done again.
+    loss (a cache outage, an eviction) means the same idempotent work is done again. Zones are
+    grouped by their yesterday (at most two dates at any instant, three with the +13/+14 zones),
+    and each date is one pass over the attempts, whatever the number of zones.
     """
+    zones = _zones()
+    if day is not None:
+        return days_rollup(day=day, zones=zones)
     moment = now or timezone.now()
+    by_day: dict[date, list[str]] = defaultdict(list)
+    for zone in zones:
+        by_day[moment.astimezone(ZoneInfo(zone)).date() - timedelta(days=1)].append(zone)
+    keys = {
+        (zone, yesterday): DONE_KEY.format(zone=zone, day=yesterday.isoformat())
+        for yesterday, day_zones in by_day.items()
+        for zone in day_zones
+    }
+    done = cache.get_many(list(keys.values()))
     written = 0
-    for zone in _zones():
-        if day is not None:
-            written += zone_rollup(ZoneDay(zone, day))
+    for yesterday, day_zones in sorted(by_day.items()):
+        todo = [zone for zone in day_zones if not done.get(keys[zone, yesterday])]
+        if not todo:
             continue
-        yesterday = moment.astimezone(ZoneInfo(zone)).date() - timedelta(days=1)
-        key = DONE_KEY.format(zone=zone, day=yesterday.isoformat())
-        if cache.get(key):
-            continue
-        written += zone_rollup(ZoneDay(zone, yesterday))
-        cache.set(key, 1, DONE_TTL)
+        written += days_rollup(day=yesterday, zones=todo)
+        cache.set_many({keys[zone, yesterday]: 1 for zone in todo}, DONE_TTL)
     return written
 
 
 @transaction.atomic
-def zone_rollup(zone_day: ZoneDay) -> int:
-    """Replace the summaries of one zone's day by their recomputation; returns rows written.
+def days_rollup(*, day: date, zones: list[str]) -> int:
+    """Replace the summaries of `day` of the learners in `zones` by their recomputation.
 
-    The existing rows are locked first: an answer still arriving for this day (only when a day in
-    progress is rolled up on request) then waits, and adds itself to the recomputed row. Rows
-    that already hold the right numbers are not written at all.
+    Returns rows written. The existing rows are locked first: an answer still arriving for this
+    day (only when a day in progress is rolled up on request) then waits, and adds itself to the
+    recomputed row. Rows that already hold the right numbers are not written at all.
+
+    A constant number of statements, whatever the number of zones: the zones' days are
+    `[start, end)` intervals of different instants, so each table is read once over the widest
+    interval that covers them all (a range scan of its `created_at` / `ended_at` index), and a
+    row is kept when it falls in its learner's own zone's interval.
     """
-    learners = Q(user__timezone=zone_day.zone)
+    if not zones:
+        return 0
+    zone_days = [ZoneDay(zone, day) for zone in zones]
     existing = {
-        row.user_id: row
-        for row in DailySummary.objects.select_for_update(of=("self",)).filter(
-            learners, date=zone_day.day
-        )
+        user_id: dict(zip(COUNTED_FIELDS, values, strict=True))
+        for user_id, *values in DailySummary.objects.select_for_update(of=("self",))
+        .filter(date=day, user__timezone__in=zones)
+        .values_list("user_id", *COUNTED_FIELDS)
+        .order_by()
     }
-    computed = _recompute(zone_day)
+    computed = _recompute(day, zone_days)
     # A day that was summed up before and has nothing left (e.g. anonymised) is reset to zero.
     for user_id in existing.keys() - computed.keys():
         computed[user_id] = _empty()
-
-    snapshot_streaks = dict(
-        Standing.objects.filter(learners, last_active_date=zone_day.day).values_list(
-            "user_id", "current_streak"
+    changed = {
+        user_id: values for user_id, values in computed.items() if existing.get(user_id) != values
+    }
+    if not changed:
+        return 0
+    created = changed.keys() - existing.keys()
+    # A row the rollup creates takes the streak of the learner's last active day, if it is this.
+    snapshot_streaks = (
+        dict(
+            Standing.objects.filter(user__timezone__in=zones, last_active_date=day).values_list(
+                "user_id", "current_streak"
+            )
         )
+        if created
+        else {}
     )
-    rows = []
-    for user_id, values in computed.items():
-        current = existing.get(user_id)
-        if current is not None and all(
-            getattr(current, name) == value for name, value in values.items()
-        ):
-            continue
-        streak = current.streak if current else snapshot_streaks.get(user_id, 0)
-        rows.append(DailySummary(user_id=user_id, date=zone_day.day, streak=streak, **values))
-    if rows:
-        DailySummary.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["user", "date"],
-            update_fields=[*COUNTED_FIELDS, "updated_at"],
-            batch_size=500,
-        )
-        logger.info("rollup of %s in %s wrote %d summaries", zone_day.day, zone_day.zone, len(rows))
+    # On a conflict only the counted fields are updated: an existing row keeps its streak.
+    rows = [
+        DailySummary(user_id=user_id, date=day, streak=snapshot_streaks.get(user_id, 0), **values)
+        for user_id, values in changed.items()
+    ]
+    DailySummary.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["user", "date"],
+        update_fields=[*COUNTED_FIELDS, "updated_at"],
+        batch_size=500,
+    )
+    logger.info("rollup of %s in %d zones wrote %d summaries", day, len(zones), len(rows))
     return len(rows)
 
 
@@ -162,8 +190,24 @@ def _empty() -> dict[str, Any]:
     return {name: False if name == "daily_goal_met" else 0 for name in COUNTED_FIELDS}
 
 
-def _recompute(zone_day: ZoneDay) -> dict[int, dict[str, Any]]:
-    """The day's numbers of every learner of the zone who did something, by user id.
+def _in_own_day(zone_days: list[ZoneDay], field: str) -> Q:
+    """`field` falls in the learner's own zone's day: the widest interval as one range (what
+    the index scans), then each zone's interval (what each row is kept by)."""
+    own_day = Q()
+    for zone_day in zone_days:
+        own_day |= Q(
+            user__timezone=zone_day.zone,
+            **{f"{field}__gte": zone_day.start, f"{field}__lt": zone_day.end},
+        )
+    window = {
+        f"{field}__gte": min(zone_day.start for zone_day in zone_days),
+        f"{field}__lt": max(zone_day.end for zone_day in zone_days),
+    }
+    return Q(**window) & own_day
+
+
+def _recompute(day: date, zone_days: list[ZoneDay]) -> dict[int, dict[str, Any]]:
+    """The day's numbers of every learner of these zones who did something, by user id.
 
     The definitions are those of `analytics.services.answer_recorded` and `session_completed`:
     practice time is active time (`practice.models.answer_active_ms`, summed), a fact answer is
@@ -172,7 +216,6 @@ def _recompute(zone_day: ZoneDay) -> dict[int, dict[str, Any]]:
     day's practice time reached the goal the learner had then (a goal changed later does not
     rewrite her past days).
     """
-    learners = Q(user__timezone=zone_day.zone)
     fact = Q(exercise__kind=Exercise.Kind.FACT)
     # Each mode's time in its column; a mode without a column of its own counts as a lesson.
     own_column = {mode: column for mode, column in MODE_COLUMNS.items() if column != "lesson_ms"}
@@ -181,14 +224,13 @@ def _recompute(zone_day: ZoneDay) -> dict[int, dict[str, Any]]:
     }
     by_mode["lesson_ms"] = active_ms_sum(filter=~Q(session__mode__in=own_column))
     answers = (
-        Attempt.objects.filter(
-            learners, created_at__gte=zone_day.start, created_at__lt=zone_day.end
-        )
+        Attempt.objects.filter(_in_own_day(zone_days, "created_at"))
         .values("user_id")
         .annotate(
             questions=Count("pk"),
             correct=Count("pk", filter=Q(is_correct=True)),
             practised_ms=active_ms_sum(),
+            response_total=Sum("response_ms", default=0),
             facts_reviewed=Count("pk", filter=fact & Q(attempt_number__gt=1)),
             new_facts=Count("pk", filter=fact & Q(attempt_number=1)),
             facts_mastered=Count("pk", filter=Q(newly_mastered=True)),
@@ -198,19 +240,14 @@ def _recompute(zone_day: ZoneDay) -> dict[int, dict[str, Any]]:
     )
     sessions = (
         PracticeSession.objects.filter(
-            learners,
-            status=PracticeSession.Status.COMPLETED,
-            ended_at__gte=zone_day.start,
-            ended_at__lt=zone_day.end,
+            _in_own_day(zone_days, "ended_at"), status=PracticeSession.Status.COMPLETED
         )
         .values("user_id")
         .annotate(sessions=Count("pk"))
         .order_by()
     )
     xp = (
-        XPEvent.objects.filter(
-            learners, created_at__gte=zone_day.start, created_at__lt=zone_day.end
-        )
+        XPEvent.objects.filter(_in_own_day(zone_days, "created_at"))
         .values("user_id")
         .annotate(
             xp=Sum("amount", default=0),
@@ -219,7 +256,7 @@ def _recompute(zone_day: ZoneDay) -> dict[int, dict[str, Any]]:
                 filter=Q(
                     reason=XPEvent.Reason.DAILY_GOAL,
                     source_type="day",
-                    source_id=int(zone_day.day.strftime("%Y%m%d")),
+                    source_id=int(day.strftime("%Y%m%d")),
                 ),
             ),
         )
@@ -229,7 +266,9 @@ def _recompute(zone_day: ZoneDay) -> dict[int, dict[str, Any]]:
     for query in (answers, sessions, xp):
         for row in query:
             user_id = row.pop("user_id")
-            days[user_id].update({name: int(value) for name, value in row.items()})
+            days[user_id].update(
+                {RENAMED.get(name, name): int(value) for name, value in row.items()}
+            )
     for values in days.values():
         values["daily_goal_met"] = values["daily_goal_met"] > 0
     return dict(days)

@@ -65,6 +65,7 @@ def answer_recorded(
         "questions": 1,
         "correct": int(correct),
         "practised_ms": active_ms,
+        "response_ms": response_ms,
         "facts_reviewed": int(is_fact and not first_try_of_exercise),
         "new_facts": int(is_fact and first_try_of_exercise),
         "facts_mastered": int(newly_mastered),

@@ -95,7 +95,11 @@ class PracticeSession(models.Model):
     facts_mastered = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["user", "status", "-started_at"])]
+        indexes = [
+            models.Index(fields=["user", "status", "-started_at"]),
+            # The nightly rollup counts a day's completed sessions: a range scan of this.
+            models.Index(fields=["ended_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(correct__lte=models.F("answered")), name="session_correct_lte_answered"
@@ -165,6 +169,9 @@ class Attempt(models.Model):
             models.Index(fields=["user", "-created_at"]),
             models.Index(fields=["exercise", "created_at"]),
             models.Index(fields=["session", "plan_index"]),
+            # The nightly rollup reads one day of answers, and the statistics refresh finds who
+            # answered since its last run: both range scans of this.
+            models.Index(fields=["created_at"]),
         ]
         constraints = [
             models.UniqueConstraint(

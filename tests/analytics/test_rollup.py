@@ -146,6 +146,7 @@ def _expected(learner: User, day: date) -> dict[str, Any]:
         values["correct"] += attempt.is_correct
         active_ms = min(attempt.response_ms, ACTIVE_MS_PER_ANSWER_MAX)
         values["practised_ms"] += active_ms
+        values["response_ms"] += attempt.response_ms
         values[f"{attempt.session.mode}_ms"] += active_ms
         values["new_facts"] += is_fact and attempt.attempt_number == 1
         values["facts_reviewed"] += is_fact and attempt.attempt_number > 1
@@ -365,3 +366,124 @@ def test_the_rollup_daily_command_recomputes_the_date_it_is_given(
 
     assert "2 daily summaries written" in out.getvalue()
     assert set(DailySummary.objects.values_list("date", flat=True)) == {DAY}
+
+
+# --------------------------------------------------------------------------------------------
+# One pass for every zone
+# --------------------------------------------------------------------------------------------
+
+# Whole, half- and quarter-hour offsets from −11 to +14; on DAY, Los Angeles and St John's move
+# their clocks, and Havana skips its midnight itself (the day starts at 01:00).
+MANY_ZONES = (
+    "Pacific/Pago_Pago",
+    "America/Los_Angeles",
+    "America/Havana",
+    "America/St_Johns",
+    "America/Sao_Paulo",
+    "UTC",
+    "Europe/Berlin",
+    "Asia/Kolkata",
+    "Asia/Kathmandu",
+    "Australia/Adelaide",
+    "Pacific/Chatham",
+    "Pacific/Kiritimati",
+)
+
+
+def _one_per_zone(zones: tuple[str, ...]) -> list[User]:
+    return [
+        UserFactory(username=f"z{n}{zone.split('/')[-1].lower()}", time_zone=zone)
+        for n, zone in enumerate(zones)
+    ]
+
+
+def test_one_pass_sums_up_every_zones_own_day_half_hours_and_clock_changes_included() -> None:
+    learners = _one_per_zone(MANY_ZONES)
+    _history(learners)
+
+    written = rollup_day(day=DAY)
+    first = _rows(DAY)
+
+    assert written == len(learners)
+    for learner in learners:
+        expected = _expected(learner, DAY)
+        assert {name: first[learner.pk][name] for name in COUNTED_FIELDS} == expected, (
+            learner.timezone
+        )
+    assert local_midnight(DAY, "America/Havana") == datetime(2025, 3, 9, 5, 0, tzinfo=UTC)
+    assert rollup_day(day=DAY) == 0, "a second run writes nothing"
+    assert _rows(DAY) == first
+
+
+def test_a_day_that_straddles_two_utc_dates_counts_both_parts_and_nothing_else() -> None:
+    kiri, sina = _one_per_zone(("Pacific/Kiritimati", "Pacific/Pago_Pago"))
+    exercise = numeric_lesson(exercises=1).exercises.get()
+    # Kiritimati's DAY is [DAY−1 10:00, DAY 10:00) UTC; Pago Pago's is [DAY 11:00, DAY+1 11:00).
+    instants = {
+        kiri: [(DAY - timedelta(days=1), 9, 59), (DAY - timedelta(days=1), 10, 0), (DAY, 9, 59)],
+        sina: [(DAY, 10, 59), (DAY, 11, 0), (DAY + timedelta(days=1), 10, 59)],
+    }
+    for learner, moments in instants.items():
+        session = PracticeSession.objects.create(user=learner, mode="drill")
+        for n, (utc_date, hour, minute) in enumerate(moments):
+            at = datetime(utc_date.year, utc_date.month, utc_date.day, hour, minute, tzinfo=UTC)
+            _attempt(
+                user=learner,
+                session=session,
+                exercise=exercise,
+                at=at,
+                correct=True,
+                response_ms=1000 * 10**n,
+                attempt_number=n + 1,
+            )
+
+    rollup_day(day=DAY)
+
+    days = {row.user_id: row for row in DailySummary.objects.filter(date=DAY)}
+    assert (days[kiri.pk].questions, days[kiri.pk].practised_ms) == (2, 10_000 + 100_000)
+    assert (days[sina.pk].questions, days[sina.pk].practised_ms) == (2, 10_000 + 100_000)
+    assert days[kiri.pk].drill_ms == days[kiri.pk].practised_ms
+
+
+def test_without_a_date_zones_on_three_different_yesterdays_are_each_rolled_up_once(
+    own_cache: None, django_assert_num_queries: Any
+) -> None:
+    learners = _one_per_zone(("Pacific/Kiritimati", "UTC", "Europe/Berlin", "Pacific/Pago_Pago"))
+    for days_before in range(-1, 3):
+        for learner in learners:
+            DailySummary.objects.create(
+                user=learner, date=DAY - timedelta(days=days_before), questions=5, correct=5
+            )
+    # 10:30 UTC on DAY: 00:30 the next day in Kiritimati, 23:30 the day before in Pago Pago.
+    now = datetime(2025, 3, 9, 10, 30, tzinfo=UTC)
+
+    written = rollup_day(now=now)
+
+    reset = set(DailySummary.objects.filter(questions=0).values_list("user__timezone", "date"))
+    assert reset == {
+        ("Pacific/Kiritimati", DAY),
+        ("UTC", DAY - timedelta(days=1)),
+        ("Europe/Berlin", DAY - timedelta(days=1)),
+        ("Pacific/Pago_Pago", DAY - timedelta(days=2)),
+    }
+    assert written == 4
+    # Twenty minutes later every zone has the same yesterday, already done: only the zones are read.
+    with django_assert_num_queries(1):
+        assert rollup_day(now=now + timedelta(minutes=20)) == 0
+
+
+@pytest.mark.parametrize("zones", [MANY_ZONES[4:7], MANY_ZONES], ids=["3 zones", "12 zones"])
+def test_the_statements_of_a_rollup_do_not_grow_with_the_zones(
+    zones: tuple[str, ...], django_assert_num_queries: Any
+) -> None:
+    learners = _one_per_zone(zones)
+    _history(learners)
+    DailySummary.objects.create(user=learners[0], date=DAY, questions=1, correct=1)
+
+    # The zones; a savepoint; the summaries locked; answers, sessions and XP summed up; the
+    # streaks of the rows to create; one upsert; the savepoint released.
+    with django_assert_num_queries(9):
+        assert rollup_day(day=DAY) == len(zones)
+    # Nothing to write: neither the streaks nor the upsert.
+    with django_assert_num_queries(7):
+        assert rollup_day(day=DAY) == 0
