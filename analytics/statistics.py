@@ -1,8 +1,9 @@
-"""Learner statistics and item analysis, recomputed in batch from the records.
+"""Learner statistics and item analysis, recomputed in batch.
 
-`statistics_refresh` rewrites `UserStatistics` (hourly, and for one learner on demand);
-`exercise_stats_compute` rewrites `ExerciseStats` (nightly). Both aggregate in the database,
-a batch of learners (or all exercises) per query, and upsert the results.
+`statistics_refresh` rewrites `UserStatistics` (hourly for the learners whose numbers changed,
+and for one learner on demand) from her summaries and progress rows; `exercise_stats_compute`
+rewrites `ExerciseStats` (nightly) from the attempts. Both aggregate in the database, a batch of
+learners (or all exercises) per query, and upsert the results.
 """
 
 from __future__ import annotations
@@ -17,7 +18,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -25,7 +39,8 @@ from accounts.models import User
 from curriculum.models import Exercise
 from practice.models import Attempt, ExerciseProgress, FluencyLevel, TrackProgress
 
-from .models import DailySummary, ExerciseStats, UserStatistics
+from .models import DailySummary, ExerciseStats, StatisticsMark, UserStatistics
+from .rollups import local_midnight
 
 BATCH_SIZE = 500
 # Kelley's groups: the strongest and the weakest 27 % of the learners who answered the item.
@@ -43,7 +58,10 @@ USER_FIELDS = (
     "seconds_this_week",
     "seconds_this_month",
     "refreshed_at",
+    "stale_at",
 )
+# How far back the hourly run reads past its last mark (an answer's transaction is far shorter).
+LATE_COMMIT_MARGIN = timedelta(minutes=10)
 EXERCISE_FIELDS = (
     "attempts",
     "learners",
@@ -78,31 +96,90 @@ class Periods:
     def first(self) -> date:
         return min(self.week_start, self.month_start)
 
+    @property
+    def next_week_start(self) -> date:
+        return self.week_start + timedelta(days=7)
+
+    @property
+    def next_month_start(self) -> date:
+        return (self.month_start + timedelta(days=32)).replace(day=1)
+
 
 def statistics_refresh(
-    *, user_ids: Iterable[int] | None = None, now: datetime | None = None
+    *, user_ids: Iterable[int] | None = None, everyone: bool = False, now: datetime | None = None
 ) -> int:
-    """Recompute the statistics of these users (all who practise, without ids); returns how many.
+    """Recompute the statistics of these users, or of those whose numbers changed; returns how many.
 
-    Users are taken a time zone at a time (their "today" is the same date) and in batches, so
-    every query is a GROUP BY over a bounded set of learners.
+    With `user_ids`, those users (on demand). With `everyone`, every learner and everyone who
+    practised (a full recompute). Otherwise — the hourly run — only the users whose numbers may
+    have changed since the last run (`StatisticsMark`): those who answered since (a range scan of
+    the attempts' `created_at`), those whose summaries the rollup rewrote (`updated_at`), those
+    whose today, week or month has turned over (`stale_at`) and the learners who signed up. The
+    first hourly run, with no mark yet, is a full recompute.
+
+    Every number comes from the learner's summaries and progress rows, never from her attempts,
+    and is what a full recompute gives at the same instant: nothing else changes a learner's
+    statistics. (A learner who moves to another time zone is refreshed with her next answer or
+    turn of the day.)
     """
     moment = now or timezone.now()
-    users = User.objects.all()
-    if user_ids is None:
-        users = users.filter(
-            Q(role=User.Role.LEARNER) | Q(pk__in=Attempt.objects.values("user_id"))
+    if user_ids is not None:
+        return _users_refresh(User.objects.filter(pk__in=list(user_ids)), at=moment)
+    mark = StatisticsMark.objects.filter(pk=StatisticsMark.ONE).first()
+    last_user_id = User.objects.aggregate(last=Max("pk"))["last"] or 0
+    if everyone or mark is None:
+        users = User.objects.filter(
+            Q(role=User.Role.LEARNER)
+            | Exists(DailySummary.objects.filter(user=OuterRef("pk")))
+            | Exists(ExerciseProgress.objects.filter(user=OuterRef("pk")))
         )
+        refreshed = _users_refresh(users, at=moment)
     else:
-        users = users.filter(pk__in=list(user_ids))
+        changed = _changed_since(mark, at=moment)
+        refreshed = sum(
+            _users_refresh(User.objects.filter(pk__in=batch), at=moment)
+            for batch in _batches(sorted(changed), BATCH_SIZE)
+        )
+    # Answers are stamped when their transaction starts and seen when it commits: the next run
+    # reads a margin back, so that one committed just after this run's read is not missed.
+    until = moment - LATE_COMMIT_MARGIN
+    if mark is not None:
+        until, last_user_id = max(until, mark.until), max(last_user_id, mark.last_user_id)
+    StatisticsMark.objects.update_or_create(
+        pk=StatisticsMark.ONE, defaults={"until": until, "last_user_id": last_user_id}
+    )
+    return refreshed
+
+
+def _changed_since(mark: StatisticsMark, *, at: datetime) -> set[int]:
+    """The users whose statistics may differ from what was stored for them; each an index scan."""
+    answered = Attempt.objects.filter(created_at__gte=mark.until).values_list("user_id", flat=True)
+    rewritten = DailySummary.objects.filter(updated_at__gte=mark.until).values_list(
+        "user_id", flat=True
+    )
+    turned_over = UserStatistics.objects.filter(stale_at__lte=at).values_list("user_id", flat=True)
+    joined = User.objects.filter(pk__gt=mark.last_user_id, role=User.Role.LEARNER).values_list(
+        "pk", flat=True
+    )
+    return {
+        *answered.distinct().order_by(),
+        *rewritten.distinct().order_by(),
+        *turned_over,
+        *joined,
+    }
+
+
+def _users_refresh(users: QuerySet[User], *, at: datetime) -> int:
+    """Users are taken a time zone at a time (their "today" is the same date) and in batches,
+    so every query is a GROUP BY over a bounded set of learners."""
     by_zone: dict[str, list[int]] = defaultdict(list)
     for user_id, zone in users.order_by("pk").values_list("pk", "timezone").iterator():
         by_zone[zone].append(user_id)
     refreshed = 0
     for zone, ids in by_zone.items():
-        periods = Periods(today=moment.astimezone(ZoneInfo(zone)).date())
+        periods = Periods(today=at.astimezone(ZoneInfo(zone)).date())
         for batch in _batches(ids, BATCH_SIZE):
-            refreshed += _statistics_write(batch, periods=periods, at=moment)
+            refreshed += _statistics_write(batch, zone=zone, periods=periods, at=at)
     return refreshed
 
 
@@ -111,74 +188,99 @@ def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def _statistics_write(user_ids: list[int], *, periods: Periods, at: datetime) -> int:
-    totals = {
+def _statistics_write(user_ids: list[int], *, zone: str, periods: Periods, at: datetime) -> int:
+    """One batch of one zone: two GROUP BYs over summaries and progress rows, one upsert.
+
+    Totals and the average response time come from the daily summaries (the rollup keeps them
+    equal to the attempts'), fluency and operations from the progress rows (one per exercise
+    answered, kept by each answer). A summary dated after today counts in the totals, as its
+    answers did, and in the periods once its day comes (`stale_at`).
+    """
+    days = {
         row["user_id"]: row
-        for row in Attempt.objects.filter(user_id__in=user_ids)
+        for row in DailySummary.objects.filter(user_id__in=user_ids)
         .values("user_id")
         .annotate(
-            questions=Count("pk"),
-            correct=Count("pk", filter=Q(is_correct=True)),
-            average_ms=Avg("response_ms"),
+            total_questions=Sum("questions", default=0),
+            total_correct=Sum("correct", default=0),
+            total_response_ms=Sum("response_ms", default=0),
+            today=Sum("practised_ms", filter=Q(date=periods.today), default=0),
+            week=Sum(
+                "practised_ms",
+                filter=Q(date__gte=periods.week_start, date__lte=periods.today),
+                default=0,
+            ),
+            month=Sum(
+                "practised_ms",
+                filter=Q(date__gte=periods.month_start, date__lte=periods.today),
+                default=0,
+            ),
+            next_day=Min("date", filter=Q(date__gt=periods.today)),
         )
         .order_by()
     }
     fluency: dict[int, dict[str, int]] = defaultdict(_fluency_ladder)
-    for row in (
-        ExerciseProgress.objects.filter(user_id__in=user_ids, exercise__kind=Exercise.Kind.FACT)
-        .values("user_id", "fluency_level")
-        .annotate(facts=Count("pk"))
-        .order_by()
-    ):
-        fluency[row["user_id"]][row["fluency_level"]] = row["facts"]
     by_operation: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
     for row in (
-        Attempt.objects.filter(user_id__in=user_ids)
-        .exclude(exercise__operation="")
-        .values("user_id", "exercise__operation")
-        .annotate(questions=Count("pk"), correct=Count("pk", filter=Q(is_correct=True)))
+        ExerciseProgress.objects.filter(user_id__in=user_ids)
+        .values("user_id", "exercise__kind", "exercise__operation", "fluency_level")
+        .annotate(facts=Count("pk"), answers=Sum("attempts"), right=Sum("correct"))
         .order_by()
     ):
-        by_operation[row["user_id"]][row["exercise__operation"]] = {
-            "questions": row["questions"],
-            "correct": row["correct"],
-        }
-    practised = {
-        row["user_id"]: row
-        for row in DailySummary.objects.filter(
-            user_id__in=user_ids, date__gte=periods.first, date__lte=periods.today
-        )
-        .values("user_id")
-        .annotate(
-            today=Sum("practised_ms", filter=Q(date=periods.today), default=0),
-            week=Sum("practised_ms", filter=Q(date__gte=periods.week_start), default=0),
-            month=Sum("practised_ms", filter=Q(date__gte=periods.month_start), default=0),
-        )
-        .order_by()
-    }
+        user_id = row["user_id"]
+        if row["exercise__kind"] == Exercise.Kind.FACT:
+            ladder = fluency[user_id]
+            ladder[row["fluency_level"]] = ladder.get(row["fluency_level"], 0) + row["facts"]
+        if row["exercise__operation"] and row["answers"]:
+            totals = by_operation[user_id].setdefault(
+                row["exercise__operation"], {"questions": 0, "correct": 0}
+            )
+            totals["questions"] += int(row["answers"])
+            totals["correct"] += int(row["right"])
     rows = []
     for user_id in user_ids:
-        total = totals.get(user_id, {})
-        time_spent = practised.get(user_id, {})
-        average = total.get("average_ms")
+        day = days.get(user_id, {})
+        questions = int(day.get("total_questions", 0))
+        seconds = {name: int(day.get(name, 0)) // 1000 for name in ("today", "week", "month")}
         rows.append(
             UserStatistics(
                 user_id=user_id,
-                questions=total.get("questions", 0),
-                correct=total.get("correct", 0),
-                average_response_ms=round(average) if average is not None else None,
+                questions=questions,
+                correct=int(day.get("total_correct", 0)),
+                average_response_ms=(
+                    round(int(day["total_response_ms"]) / questions) if questions else None
+                ),
                 facts_by_fluency=fluency[user_id],
                 by_operation=by_operation[user_id],
-                seconds_today=int(time_spent.get("today", 0)) // 1000,
-                seconds_this_week=int(time_spent.get("week", 0)) // 1000,
-                seconds_this_month=int(time_spent.get("month", 0)) // 1000,
+                seconds_today=seconds["today"],
+                seconds_this_week=seconds["week"],
+                seconds_this_month=seconds["month"],
                 refreshed_at=at,
+                stale_at=_stale_at(seconds, day.get("next_day"), zone=zone, periods=periods),
             )
         )
     UserStatistics.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["user"], update_fields=list(USER_FIELDS)
     )
     return len(rows)
+
+
+def _stale_at(
+    seconds: dict[str, int], next_day: date | None, *, zone: str, periods: Periods
+) -> datetime | None:
+    """The first local midnight at which a period total changes with no new answer, if any.
+
+    A total that is not zero changes when its period ends; a summary dated in the future enters
+    the totals when its day starts. Nothing else moves them.
+    """
+    turns = [next_day] if next_day is not None else []
+    if seconds["today"]:
+        turns.append(periods.today + timedelta(days=1))
+    if seconds["week"]:
+        turns.append(periods.next_week_start)
+    if seconds["month"]:
+        turns.append(periods.next_month_start)
+    return local_midnight(min(turns), zone) if turns else None
 
 
 def _fluency_ladder() -> dict[str, int]:

@@ -41,6 +41,7 @@ def rollup_day(self: Task[Any, Any], day: str | None = None) -> int:
 
 @shared_task(bind=True, **IDEMPOTENT)
 def statistics_refresh(self: Task[Any, Any], user_ids: list[int] | None = None) -> int:
+    """The learners whose numbers changed since the last run, or these users."""
     return statistics.statistics_refresh(user_ids=user_ids)
 
 
