@@ -101,8 +101,8 @@ def rollup_day(*, day: date | None = None, now: datetime | None = None) -> int:
     Without `day` (the hourly task), each zone's yesterday is rolled up once: a zone whose
     yesterday is already marked done in the cache is skipped. The mark is only an economy — its
     loss (a cache outage, an eviction) means the same idempotent work is done again. Zones are
-    grouped by their yesterday (at most two dates at any instant, three with the +13/+14 zones),
-    and each date is one pass over the attempts, whatever the number of zones.
+    grouped by their yesterday (one or two dates; three for two hours a day when zones from −12
+    to +14 are all in use), and each date is one pass, whatever the number of zones.
     """
     zones = _zones()
     if day is not None:

@@ -8,6 +8,7 @@ learners (or all exercises) per query, and upsert the results.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -28,7 +29,6 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     Sum,
 )
@@ -124,7 +124,8 @@ def statistics_refresh(
     """
     moment = now or timezone.now()
     if user_ids is not None:
-        return _users_refresh(User.objects.filter(pk__in=list(user_ids)), at=moment)
+        users = User.objects.filter(pk__in=list(user_ids))
+        return _users_refresh(users.values_list("pk", "timezone"), at=moment)
     mark = StatisticsMark.objects.filter(pk=StatisticsMark.ONE).first()
     last_user_id = User.objects.aggregate(last=Max("pk"))["last"] or 0
     if everyone or mark is None:
@@ -133,13 +134,14 @@ def statistics_refresh(
             | Exists(DailySummary.objects.filter(user=OuterRef("pk")))
             | Exists(ExerciseProgress.objects.filter(user=OuterRef("pk")))
         )
-        refreshed = _users_refresh(users, at=moment)
+        refreshed = _users_refresh(users.values_list("pk", "timezone").iterator(), at=moment)
     else:
-        changed = _changed_since(mark, at=moment)
-        refreshed = sum(
-            _users_refresh(User.objects.filter(pk__in=batch), at=moment)
-            for batch in _batches(sorted(changed), BATCH_SIZE)
+        changed = sorted(_changed_since(mark, at=moment))
+        zones = itertools.chain.from_iterable(
+            User.objects.filter(pk__in=batch).values_list("pk", "timezone")
+            for batch in _batches(changed, BATCH_SIZE)
         )
+        refreshed = _users_refresh(zones, at=moment)
     # Answers are stamped when their transaction starts and seen when it commits: the next run
     # reads a margin back, so that one committed just after this run's read is not missed.
     until = moment - LATE_COMMIT_MARGIN
@@ -169,16 +171,16 @@ def _changed_since(mark: StatisticsMark, *, at: datetime) -> set[int]:
     }
 
 
-def _users_refresh(users: QuerySet[User], *, at: datetime) -> int:
-    """Users are taken a time zone at a time (their "today" is the same date) and in batches,
-    so every query is a GROUP BY over a bounded set of learners."""
+def _users_refresh(zones: Iterable[tuple[int, str]], *, at: datetime) -> int:
+    """Users (id, time zone) are taken a zone at a time (their "today" is the same date) and in
+    batches, so every query is a GROUP BY over a bounded set of learners."""
     by_zone: dict[str, list[int]] = defaultdict(list)
-    for user_id, zone in users.order_by("pk").values_list("pk", "timezone").iterator():
+    for user_id, zone in zones:
         by_zone[zone].append(user_id)
     refreshed = 0
     for zone, ids in by_zone.items():
         periods = Periods(today=at.astimezone(ZoneInfo(zone)).date())
-        for batch in _batches(ids, BATCH_SIZE):
+        for batch in _batches(sorted(ids), BATCH_SIZE):
             refreshed += _statistics_write(batch, zone=zone, periods=periods, at=at)
     return refreshed
 
