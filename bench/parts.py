@@ -7,7 +7,8 @@ import os
 import statistics
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import partial
 from typing import Any
 from unittest import mock
 
@@ -79,7 +80,7 @@ def run_all(
         )
         say("1-2. answers vs floor: SKIPPED (no PostgreSQL)")
         grow(results, scale)
-        results["rollup"] = guarded("rollup", rollup)
+        results["statistics"] = guarded("statistics", statistics_refresh_cost)
         return
     with Server(dict(os.environ)) as server:
         say(
@@ -103,7 +104,7 @@ def run_all(
         ),
         "ratio_to_floor_large_over_empty": round(large["ratio"] / empty["ratio"], 3),
     }
-    results["rollup"] = guarded("rollup", rollup)
+    results["statistics"] = guarded("statistics", statistics_refresh_cost)
 
 
 def _brief(run: dict[str, Any]) -> dict[str, Any]:
@@ -127,30 +128,56 @@ def _answer_line(run: dict[str, Any]) -> str:
     )
 
 
+def checkpoints(scale: dict[str, Any]) -> list[tuple[int, int, set[str]]]:
+    """(learners, attempts, what to measure) in order, attempts in proportion to learners.
+
+    The leaderboard is measured at each learner step; the rollup with a fifth of the attempts
+    and with all of them (2 M and 10 M at `full`), so that its growth with the table shows.
+    """
+    steps, total = scale["steps"], scale["attempts"]
+    final = steps[-1]
+    plan: dict[int, set[str]] = {step: {"leaderboard"} for step in steps}
+    plan.setdefault(max(1, final // 5), set()).add("rollup")
+    plan[final].add("rollup")
+    return [(learners, total * learners // final, plan[learners]) for learners in sorted(plan)]
+
+
 def grow(results: dict[str, Any], scale: dict[str, Any]) -> None:
-    """Generate the population in steps; measure the leaderboard at each."""
+    """Generate the population in steps; measure the leaderboard and the rollup at checkpoints.
+
+    The rollup's day is UTC yesterday. Cohorts generated after its first measurement end their
+    history three days earlier, so the second measurement rolls up the very same rows in a
+    table five times larger: its time should not move (issue 13).
+    """
     from analytics.load_data import load_generate
 
-    steps = scale["steps"]
-    final = steps[-1]
     generated: list[dict[str, Any]] = []
     boards: list[dict[str, Any]] = []
-    have = 0
-    attempts_done = 0
-    for number, step in enumerate(steps, start=1):
-        add = step - have
-        share = scale["attempts"] * step // final - attempts_done
+    rollups: list[dict[str, Any]] = []
+    have = attempts_done = 0
+    moment = timezone.now()
+    day = moment.date() - timedelta(days=1)  # finished in every zone
+    for number, (step, attempts, measure) in enumerate(checkpoints(scale), start=1):
+        add, share = step - have, attempts - attempts_done
         say(f"   generating {add:,} learners with {share:,} attempts …")
         report = load_generate(
-            learners=add, attempts=share, days=scale.get("days", 60), zones=24, seed=number
+            learners=add,
+            attempts=share,
+            days=scale.get("days", 60),
+            zones=24,
+            seed=number,
+            now=moment - timedelta(days=3) if rollups else moment,
         )
-        have, attempts_done = step, attempts_done + share
+        have, attempts_done = step, attempts
         generated.append(
             {
                 "learners": add,
                 "attempts": report.attempts,
                 "rows": report.rows,
                 "seconds": round(report.seconds, 1),
+                "load_seconds": round(report.load_seconds, 1),
+                "standings_seconds": round(report.standings_seconds, 1),
+                "board_scores": report.board_scores,
                 "generator_cpu_seconds": round(report.cpu_seconds, 1),
                 "attempts_per_second": round(report.attempts_per_second),
                 "rows_per_second": round(report.rows_per_second),
@@ -159,53 +186,71 @@ def grow(results: dict[str, Any], scale: dict[str, Any]) -> None:
         say(
             f"   … {report.rows:,} rows in {report.seconds:.1f} s "
             f"({report.attempts_per_second:,.0f} attempts/s, {report.rows_per_second:,.0f} rows/s; "
-            f"the generator used {report.cpu_seconds:.1f} s of CPU)"
+            f"the generator used {report.cpu_seconds:.1f} s of CPU; of the time, "
+            f"{report.standings_seconds:.1f} s rebuilt {report.board_scores:,} board standings)"
         )
-        board = guarded("leaderboard", lambda step=step: leaderboard(step))
-        board.setdefault("learners", step)
-        boards.append(board)
-        if "error" in board:
-            pass
-        elif "redis_p50_ms" in board:
-            say(
-                f"3. leaderboard at {step:,} learners: Redis p50 {board['redis_p50_ms']} ms, "
-                f"SQL fallback p50 {board['sql_p50_ms']} ms: Redis {board['redis_speedup']} × "
-                f"faster (rebuild {board['rebuild_s']} s)"
-            )
-        else:
-            say(
-                f"3. leaderboard at {step:,} learners: SQL fallback p50 {board['sql_p50_ms']} ms "
-                "(Redis path SKIPPED: no Redis)"
-            )
+        if "leaderboard" in measure:
+            board = guarded("leaderboard", partial(leaderboard, step))
+            board.setdefault("learners", step)
+            boards.append(board)
+            if "error" not in board:
+                say(_board_line(board))
+        if "rollup" in measure:
+            last = step == scale["steps"][-1]
+            rollups.append(guarded("rollup", partial(rollup, day, with_loop=last)))
     results["generation"] = generated
     results["leaderboard"] = boards
+    results["rollup"] = rollup_summary(rollups)
+
+
+def _board_line(board: dict[str, Any]) -> str:
+    step = board["learners"]
+    if "redis_p50_ms" not in board:
+        return (
+            f"3. leaderboard at {step:,} learners: SQL fallback p50 {board['sql_p50_ms']} ms "
+            "(Redis path SKIPPED: no Redis)"
+        )
+    rebuild = board.get("rebuild", {})
+    return (
+        f"3. leaderboard at {step:,} learners: Redis p50 {board['redis_p50_ms']} ms, "
+        f"SQL fallback p50 {board['sql_p50_ms']} ms (goal < 50 at 1 M): Redis "
+        f"{board['redis_speedup']} × faster\n"
+        f"   rebuild {board['rebuild_s']} s; longest Redis command "
+        f"{rebuild.get('longest_ms', '–')} ms ({rebuild.get('longest_command', '–')}); "
+        f"{rebuild.get('commands_over_50_ms', '–')} over 50 ms of {rebuild.get('commands', '–')}; "
+        f"PING max {rebuild.get('ping_max_ms', '–')} ms (goal: no command over 50 ms)"
+    )
 
 
 def leaderboard(learners: int) -> dict[str, Any]:
-    """All-time top 50 + own rank for a learner in the middle: Redis vs the SQL fallback."""
+    """All-time top 50 + own rank for a learner in the middle: Redis vs the SQL fallback.
+
+    The rebuild is watched from Redis itself (every command it ran, from SLOWLOG) and from a
+    client next to it (PING round trips); the SQL side is `read_sql`, the fallback itself.
+    """
     from gamification import leaderboards
     from gamification.models import Standing
 
     result: dict[str, Any] = {"learners": learners}
-    middle = (
-        Standing.objects.filter(xp__gt=0)
-        .order_by("-xp", "user_id")
-        .values_list("user_id", flat=True)[Standing.objects.filter(xp__gt=0).count() // 2]
-    )
-    result["ranked_learners"] = Standing.objects.filter(xp__gt=0).count()
+    ranked = Standing.objects.filter(xp__gt=0)
+    result["ranked_learners"] = ranked.count()
+    middle = ranked.order_by("-xp", "user_id").values_list("user_id", flat=True)[
+        result["ranked_learners"] // 2
+    ]
 
     def read() -> Any:
         return leaderboards.read(period="all_time", user_id=middle, top=50)
 
+    def read_sql() -> Any:
+        return leaderboards.read_sql(period="all_time", user_id=middle, top=50)
+
     if leaderboards._redis() is not None:
-        tick = time.perf_counter()
-        try:
-            leaderboards.rebuild()
-        except Exception as exc:  # noqa: BLE001 - a finding (issue 13), not the bench's failure
-            result["rebuild_error"] = f"{exc.__class__.__name__}: {exc}"
+        watched = rebuild_watched(leaderboards.rebuild)
+        result["rebuild"] = watched
+        result["rebuild_s"] = watched["seconds"]
+        if "error" in watched:
+            result["rebuild_error"] = watched["error"]
             say(f"   leaderboard rebuild FAILED: {result['rebuild_error']}")
-        result["rebuild_s"] = round(time.perf_counter() - tick, 2)
-        if "rebuild_error" in result:
             # Still measure reads from a complete board: the same rebuild, with a client that
             # waits as long as it takes (the product's timeout is what failed above).
             _redis_breakers_reset()
@@ -226,11 +271,12 @@ def leaderboard(learners: int) -> dict[str, Any]:
     else:
         result["redis"] = "skipped: no Redis"
         redis_top, redis_me = None, None
-    with mock.patch.object(leaderboards, "_redis", return_value=None):
-        board = read()
-        result["sql_source"] = board.source
-        times = timed(read, budget=3.0, least=3, most=50)
+    board = read_sql()
+    result["sql_source"] = board.source
+    times = timed(read_sql, budget=3.0, least=5, most=200)
     result["sql_p50_ms"] = p50(times)
+    result["sql_p99_ms"] = round(sorted(times)[int(0.99 * (len(times) - 1))], 3)
+    result["sql_rank"] = board.me.rank if board.me else None
     if redis_top is not None:
         result["redis_speedup"] = round(result["sql_p50_ms"] / result["redis_p50_ms"], 1)
         result["same_top_xp"] = [xp for _, xp in redis_top] == [row.xp for row in board.top]
@@ -239,6 +285,98 @@ def leaderboard(learners: int) -> dict[str, Any]:
             board.me.rank if board.me else None
         )
     return result
+
+
+# Commands of the watching clients themselves, not of the rebuild.
+_OWN_COMMANDS = {"PING", "SLOWLOG", "CONFIG", "CLIENT", "INFO"}
+
+
+def rebuild_watched(rebuild: Callable[[], Any]) -> dict[str, Any]:
+    """Run `rebuild` while Redis logs every command (SLOWLOG with no threshold) and a separate
+    process PINGs it; returns its time, its longest command and the longest PING.
+
+    SLOWLOG is server-wide: only the commands of connections to the bench's Redis database are
+    counted (CLIENT LIST tells which those are). The probe is a process, not a thread, so that
+    the rebuild's Python work holding the GIL is not mistaken for Redis being blocked. The
+    slowlog settings are put back afterwards.
+    """
+    import multiprocessing
+
+    import redis
+    from django.conf import settings
+
+    url = settings.REDIS_URL
+    admin: Any = redis.Redis.from_url(url, socket_timeout=30)
+    database = admin.connection_pool.connection_kwargs.get("db", 0)
+    saved = admin.config_get("slowlog-*")
+    result: dict[str, Any] = {}
+    context = multiprocessing.get_context("fork")
+    stop = context.Event()
+    receiver, sender = context.Pipe(duplex=False)
+    probe = context.Process(target=_ping_probe, args=(url, stop, sender), daemon=True)
+    try:
+        admin.config_set("slowlog-max-len", 1_000_000)
+        admin.config_set("slowlog-log-slower-than", 0)
+        admin.slowlog_reset()
+        probe.start()
+        time.sleep(0.2)  # the probe's first PINGs are its baseline
+        tick = time.perf_counter()
+        try:
+            rebuild()
+        except Exception as exc:  # noqa: BLE001 - a finding (issue 13), not the bench's failure
+            result["error"] = f"{exc.__class__.__name__}: {exc}"
+        result["seconds"] = round(time.perf_counter() - tick, 2)
+        time.sleep(0.2)
+        stop.set()
+        pings: list[float] = receiver.recv() if receiver.poll(10) else []
+        ours = {
+            client["addr"]
+            for client in admin.client_list()
+            if int(client.get("db", -1)) == database
+        }
+        entries = admin.slowlog_get(-1)
+    finally:
+        stop.set()
+        probe.join(5)
+        for name, value in saved.items():
+            admin.config_set(name, value)
+    logged = [
+        entry
+        for entry in entries
+        if entry.get("client_address", b"").decode() in ours
+        and _command(entry).split(" ", 1)[0].upper() not in _OWN_COMMANDS
+    ]
+    longest = max(logged, key=lambda entry: entry["duration"], default=None)
+    result.update(
+        commands=len(logged),
+        commands_over_50_ms=sum(1 for entry in logged if entry["duration"] > 50_000),
+        redis_busy_ms=round(sum(entry["duration"] for entry in logged) / 1000, 1),
+        longest_ms=round(longest["duration"] / 1000, 2) if longest else None,
+        longest_command=_command(longest)[:100] if longest else None,
+        pings=len(pings),
+        ping_p50_ms=p50(pings),
+        ping_max_ms=round(max(pings), 2) if pings else None,
+    )
+    return result
+
+
+def _command(entry: dict[str, Any]) -> str:
+    command = entry["command"]
+    return command.decode(errors="replace") if isinstance(command, bytes) else str(command)
+
+
+def _ping_probe(url: str, stop: Any, out: Any) -> None:
+    """PING Redis about every millisecond until told to stop; send back the round trips (ms)."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=60)
+    times: list[float] = []
+    while not stop.is_set():
+        tick = time.perf_counter()
+        client.ping()
+        times.append((time.perf_counter() - tick) * 1000)
+        time.sleep(0.001)
+    out.send(times)
 
 
 def redis_client_patient() -> Any:
@@ -261,15 +399,15 @@ def _redis_breakers_reset() -> None:
 # --- 4 --------------------------------------------------------------------------------------
 
 
-def rollup() -> dict[str, Any]:
-    """One local day: the rollup vs the exact aggregate of the same rows vs a per-learner loop."""
+def rollup(day: date, *, with_loop: bool) -> dict[str, Any]:
+    """One local day: the rollup vs the exact aggregate of the same rows (vs a per-learner loop
+    when `with_loop`)."""
     from django.db.models import Count, Q
 
     from accounts.models import User
     from analytics import rollups
     from practice.models import Attempt, active_ms_sum
 
-    day = timezone.now().date() - timedelta(days=1)  # finished in every zone
     say(f"4. nightly rollup of {day} (every zone's local day)")
     result: dict[str, Any] = {"day": day.isoformat(), "attempts_in_table": Attempt.objects.count()}
     zones = sorted(set(User.objects.values_list("timezone", flat=True)))
@@ -328,6 +466,14 @@ def rollup() -> dict[str, Any]:
         round(result["rollup_s"] / result["floor_s"], 2) if result["floor_s"] else None
     )
 
+    if not with_loop:
+        say(
+            f"   rollup {result['rollup_s']} s (rows written {written}) vs exact aggregate "
+            f"{result['floor_s']} s ({result['rollup_over_floor']} ×, goal ≤ 2); "
+            f"{result['attempts_in_day']:,} attempts of {result['learners_active']:,} learners "
+            f"that day, {result['attempts_in_table']:,} in all"
+        )
+        return result
     # The naive way: one aggregate per learner of the day, from the ORM.
     zone_of = dict(User.objects.filter(pk__in=list(per_learner)).values_list("pk", "timezone"))
     budget, done = 60.0, 0
@@ -356,6 +502,83 @@ def rollup() -> dict[str, Any]:
     return result
 
 
+def rollup_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rollup at a fifth of the attempts and at all of them, and how its time grew."""
+    measured = [run for run in runs if "error" not in run]
+    summary: dict[str, Any] = {"runs": runs}
+    if measured:
+        summary.update(measured[-1])  # the full table's numbers, as before
+        summary["runs"] = runs
+    if len(measured) >= 2 and measured[0]["rollup_s"]:
+        first, last = measured[0], measured[-1]
+        summary["growth"] = round(last["rollup_s"] / first["rollup_s"], 2)
+        summary["same_day_rows"] = first["attempts_in_day"] == last["attempts_in_day"]
+        say(
+            f"   rollup with {last['attempts_in_table']:,} attempts / with "
+            f"{first['attempts_in_table']:,}: {summary['growth']} (goal ≤ 1.2, the same day's "
+            f"{last['attempts_in_day']:,} attempts in both: {summary['same_day_rows']}); "
+            f"rollup / exact aggregate {last['rollup_over_floor']} (goal ≤ 2)"
+        )
+    if not measured and runs:
+        summary["error"] = runs[-1]["error"]
+    return summary
+
+
+# --- 6 --------------------------------------------------------------------------------------
+
+
+def statistics_refresh_cost() -> dict[str, Any]:
+    """The hourly statistics refresh: its full recompute, a run with nobody active, and a run
+    after a known number of learners were active; milliseconds per learner refreshed.
+
+    Learners are made active as the nightly rollup does when it rewrites a summary (its
+    `updated_at` moves), which the refresh finds as it finds answers. The runs are given a clock
+    an hour ahead so that its ten-minute look-back (for late commits) does not pick up the
+    bench's own answers or the rows just generated: the idle run then really has nobody.
+    """
+    from analytics.models import DailySummary
+    from analytics.statistics import statistics_refresh
+    from gamification.models import Standing
+
+    clock = timezone.now() + timedelta(hours=1)
+    result: dict[str, Any] = {}
+    say("6. statistics refresh (hourly, incremental)")
+    tick = time.perf_counter()
+    result["full_learners"] = statistics_refresh(everyone=True, now=clock)
+    result["full_s"] = round(time.perf_counter() - tick, 2)
+
+    tick = time.perf_counter()
+    result["idle_learners"] = statistics_refresh(now=clock + timedelta(minutes=1))
+    result["idle_s"] = round(time.perf_counter() - tick, 3)
+
+    practising = list(
+        Standing.objects.filter(xp__gt=0).order_by("user_id").values_list("user_id", flat=True)
+    )
+    wanted = max(100, min(10_000, len(practising) // 20))
+    chosen = practising[:: max(1, len(practising) // wanted)][:wanted]
+    for start in range(0, len(chosen), 1000):
+        DailySummary.objects.filter(user_id__in=chosen[start : start + 1000]).update(
+            updated_at=clock + timedelta(minutes=2)
+        )
+    result["made_active"] = len(chosen)
+    tick = time.perf_counter()
+    result["active_learners"] = statistics_refresh(now=clock + timedelta(minutes=3))
+    result["active_s"] = round(time.perf_counter() - tick, 3)
+    for run in ("full", "active"):
+        learners = result[f"{run}_learners"]
+        result[f"{run}_ms_per_learner"] = (
+            round(result[f"{run}_s"] * 1000 / learners, 3) if learners else None
+        )
+    say(
+        f"   {result['active_ms_per_learner']} ms per active learner ({result['active_learners']:,}"
+        f" refreshed in {result['active_s']} s, {result['made_active']:,} made active); nobody "
+        f"active: {result['idle_s']} s ({result['idle_learners']} refreshed); full recompute of "
+        f"{result['full_learners']:,}: {result['full_s']} s "
+        f"({result['full_ms_per_learner']} ms each)"
+    )
+    return result
+
+
 # --- 5 --------------------------------------------------------------------------------------
 
 
@@ -369,7 +592,7 @@ def statements() -> list[dict[str, Any]]:
     for row in rows:
         where = f"{row['method']} {row['path']}"
         say(f"   {row['statements']!s:>5}  {row['status']}  {where}  {row['what']}")
-    return rows
+    return list(rows)
 
 
 # --- grading --------------------------------------------------------------------------------

@@ -4,8 +4,11 @@ One run, in this order (bench/README.md says how to read the results):
 
 1. answers vs the framework floor through gunicorn (2 workers), 8 learners, alternating rounds;
 2. the same, again, once the attempts table holds the generated population;
-3. leaderboard top-50 + own rank, Redis vs the SQL fallback, as the population grows;
-4. the nightly rollup of one day vs a bare GROUP BY of the same rows vs a per-learner ORM loop;
+3. leaderboard top-50 + own rank, Redis vs the SQL fallback, as the population grows, and each
+   rebuild watched by Redis (SLOWLOG: its longest command) and by a PING probe;
+4. the nightly rollup of one day vs a bare GROUP BY of the same rows (and a per-learner ORM
+   loop), with a fifth of the attempts and with all of them (2 M and 10 M at `full`);
+6. the hourly statistics refresh: per active learner, with nobody active, and in full;
 5. statements per request for every learner-facing endpoint and page (in-process);
 then the grading benchmark (bench/grading.py) when it is there.
 
@@ -14,7 +17,8 @@ on the server of `DATABASE_URL` or 127.0.0.1:5432, and Redis database 12 of `RED
 server or 127.0.0.1:6379 (only that database is flushed). `BENCH_DATABASE_URL` and
 `BENCH_REDIS_URL` name others. Without PostgreSQL it runs what it can on a temporary SQLite
 file and says what it skipped; without Redis the leaderboard has only its SQL path.
-Results: bench/results/bench.json and bench/results/bench.md. Timings never fail anything.
+Results: bench/results/bench.json and bench/results/bench.md (or the folder `BENCH_RESULTS`
+names). Timings never fail anything.
 """
 
 from __future__ import annotations
@@ -32,7 +36,6 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
 BENCH_DB = "calcuingo_bench"
 BENCH_REDIS_DB = 12
 
@@ -261,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
 
     report.write(results)
     say(report.summary(results))
-    say(f"\nwritten: {RESULTS / 'bench.json'} and {RESULTS / 'bench.md'}")
+    say(f"\nwritten: {report.RESULTS / 'bench.json'} and {report.RESULTS / 'bench.md'}")
     return 0
 
 

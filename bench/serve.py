@@ -39,7 +39,9 @@ class Server:
         self.env = env
         self.workers = workers
         self.process: subprocess.Popen[bytes] | None = None
-        self.log = ROOT / "bench" / "results" / "gunicorn.log"
+        from bench.report import RESULTS
+
+        self.log = RESULTS / "gunicorn.log"
 
     def __enter__(self) -> Server:
         gunicorn = Path(sys.executable).parent / "gunicorn"
