@@ -1,43 +1,79 @@
-"""Leaderboards: Redis sorted sets kept current after commit, rebuilt from the XP ledger.
+"""Leaderboards: a standings table kept by the answer transaction, mirrored in Redis sorted sets.
 
 Daily and weekly boards follow UTC (weeks start on Monday); the all-time board never resets.
-Each exists overall and per track. Reading the top and one's own rank touches only Redis (names
-live in a Redis hash beside the sets); when Redis is down or not configured, the same answer
-comes from the ledger with SQL window functions. Learners who opt out are on no board.
+Each exists overall and per track. A board's order is one number, `rank_key` (see
+`rank_key_for`): more XP first, then whoever reached that total first, then the lower user id,
+the same in Redis and SQL.
+
+The truth is `BoardScore`: the transaction that pays XP adds it to the learner's rows (one
+upsert, `scores_add`), which return their new keys; after commit those absolute keys are
+written to Redis with `ZADD LT` (keep the lower, i.e. better, key). Writes of absolute,
+monotonic keys commute, so a bump that arrives twice, late, or during a rebuild changes nothing
+twice and loses nothing.
+
+Reading the top and one's own rank touches only Redis while it holds the whole of the boards;
+otherwise the same answer comes from `BoardScore` at once, in O(log n): the top is an index
+range with `LIMIT`, a rank a `COUNT` of higher keys on the same index (`read_sql`).
 
 Redis may lose the boards (a restart without persistence, a flush, an eviction) or miss bumps
 (an outage): a board rebuilt from nothing by the bumps that follow would show a learner 10 XP
-where the ledger says 1,261. So a rebuild ends by writing a marker (`COMPLETE_KEY`) in the same
-transaction as the boards; a read trusts Redis only while the marker is there. Without it the
-answer comes from the ledger, and the read schedules one rebuild (a short lock, not one per
-request); a process whose bump failed drops the marker at its next contact with Redis.
+where the ledger says 1,261. So a rebuild ends by writing a marker (`COMPLETE_KEY`); a read
+trusts Redis only while the marker is there. Without it (or without the board's key) the answer
+comes from SQL and one rebuild is scheduled (a short lock, not one per request); a process whose
+bump failed drops the marker at its next contact with Redis.
+
+A rebuild never blocks Redis: each board is copied from SQL in chunks of `CHUNK` members into
+`<key>:build`, then swapped in by a script that only renames (`SWAP`), and the board it replaces
+is freed in the background (`UNLINK`). Bumps that arrive while a board is being built are
+written to its build key too (`BUMP` checks for it), so the swap loses none of them.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q, QuerySet, Sum, Window
-from django.db.models.functions import Rank
+from django.db import connection, transaction
+from django.db.models import Max, QuerySet, Sum
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "calcuingo:lb"
 NAMES_KEY = f"{PREFIX}:names"
-# Present while the boards hold the whole ledger: written by a rebuild, gone with a flush.
+# Present while the boards hold the whole of the standings: written by a rebuild, gone with a
+# flush.
 COMPLETE_KEY = f"{PREFIX}:complete"
 # Held while a rebuild is scheduled or running, so that a burst of reads asks for one.
 REBUILD_LOCK_KEY = f"{PREFIX}:rebuild-lock"
 REBUILD_LOCK_SECONDS = 120
+# Held while a rebuild runs: two at once would unlink each other's half-built boards.
+RUNNING_KEY = f"{PREFIX}:rebuilding"
 PERIODS = ("daily", "weekly", "all_time")
+# The all-time board's period "starts" on this date (a date, so that the unique key has no NULL).
+ALL_TIME = date(1970, 1, 1)
 KEEP = {"daily": timedelta(days=3), "weekly": timedelta(weeks=5)}
 NEIGHBOURS = 2
+# Members per Redis command in a rebuild: a ZADD of this many takes about a millisecond.
+CHUNK = 2_000
+BUILD_SUFFIX = ":build"
+# A build key's only member until the first chunk: it makes the key exist (so that bumps go to
+# it too) and sorts after every learner (keys are negative); the swap removes it.
+PLACEHOLDER = "~"
+BUILD_TTL = 3_600
+
+# rank_key = -(xp * 2**TICK_BITS + (2**TICK_BITS - 1 - tick)): exact in a double (Redis scores)
+# for XP below 2**27 (134 million) with ticks below 2**26 (127 years of minutes).
+TICK_BITS = 26
+TICK_SPAN: int = 2**TICK_BITS
+MAX_XP: int = 2 ** (53 - TICK_BITS) - 1
+TICK_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -59,6 +95,11 @@ class Board:
     source: str  # "redis" or "sql"
 
 
+# --------------------------------------------------------------------------------------------
+# Periods, keys and the order
+# --------------------------------------------------------------------------------------------
+
+
 def period_start(period: str, at: datetime | None = None) -> date | None:
     day = (at or timezone.now()).astimezone(UTC).date()
     if period == "daily":
@@ -68,10 +109,48 @@ def period_start(period: str, at: datetime | None = None) -> date | None:
     return None
 
 
+def _stored_start(period: str, at: datetime | None = None) -> date:
+    return period_start(period, at) or ALL_TIME
+
+
 def key_for(period: str, starts_on: date | None, track_id: int | None) -> str:
     scope = f"track:{track_id}" if track_id else "all"
-    when = starts_on.isoformat() if starts_on else "ever"
+    when = starts_on.isoformat() if starts_on and starts_on != ALL_TIME else "ever"
     return f"{PREFIX}:{period}:{when}:{scope}"
+
+
+def member(user_id: int) -> str:
+    """A learner on a sorted set: zero-padded, so that equal scores list lower ids first."""
+    return f"{user_id:012d}"
+
+
+def tick_for(period: str, at: datetime) -> int:
+    """When `at` falls: seconds into its day or week, minutes since 2020 for all-time."""
+    if period == "all_time":
+        return max(0, int((at - TICK_EPOCH).total_seconds() // 60))
+    start = datetime.combine(_stored_start(period, at), datetime.min.time(), tzinfo=UTC)
+    return int((at - start).total_seconds())
+
+
+def rank_key_for(xp: int, tick: int) -> int:
+    """The board's order in one number, ascending: more XP, then the earlier tick."""
+    return -(min(xp, MAX_XP) * TICK_SPAN + (TICK_SPAN - 1 - tick))
+
+
+def xp_of(rank_key: float) -> int:
+    return int(-rank_key) // TICK_SPAN
+
+
+def _more_xp_than(xp: int) -> int:
+    """Keys of learners with more XP than `xp` are at most this."""
+    return -((xp + 1) * TICK_SPAN)
+
+
+def _expire_at(period: str, starts_on: date | None) -> int | None:
+    if starts_on is None or starts_on == ALL_TIME or period not in KEEP:
+        return None
+    end = datetime.combine(starts_on, datetime.min.time(), tzinfo=UTC) + KEEP[period]
+    return int(end.timestamp())
 
 
 def _redis() -> Any | None:
@@ -83,117 +162,203 @@ def _redis() -> Any | None:
     return get_redis_connection("default")
 
 
-def _expire_at(period: str, starts_on: date | None) -> int | None:
-    if starts_on is None or period not in KEEP:
-        return None
-    end = datetime.combine(starts_on, datetime.min.time(), tzinfo=UTC) + KEEP[period]
-    return int(end.timestamp())
+def _table() -> str:
+    from .models import BoardScore
 
+    return connection.ops.quote_name(BoardScore._meta.db_table)
+
+
+# --------------------------------------------------------------------------------------------
+# Writing: the answer transaction, then Redis after commit
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Score:
+    """A learner's new place on one board, as the transaction left it."""
+
+    key: str
+    rank_key: int
+    expire: int | None
+
+
+def scores_add(
+    *,
+    user_id: int,
+    grants: Iterable[tuple[int, int | None, datetime]],
+    hidden: bool,
+    then_update: tuple[QuerySet[Any], dict[str, Any]] | None = None,
+) -> list[Score]:
+    """Add paid XP (amount, track, when) to every board it counts on: one statement.
+
+    Returns each board's new key for the after-commit bump. Concurrent answers of one learner
+    add to the same rows (`ON CONFLICT … DO UPDATE xp = xp + …`): no update is lost.
+    `then_update` is an UPDATE the caller has to run anyway (a queryset and its changes): on
+    PostgreSQL the upsert rides in it as a data-modifying `WITH`, so the answer path pays no
+    statement for the boards; elsewhere it runs on its own after the upsert.
+    """
+    rows: dict[tuple[str, date, int], list[int]] = {}
+    for amount, track_id, at in grants:
+        for period in PERIODS:
+            for scope in {0, track_id or 0}:
+                board = (period, _stored_start(period, at), scope)
+                xp, tick = rows.get(board, [0, 0])
+                rows[board] = [xp + amount, max(tick, tick_for(period, at))]
+    upsert, params = _upsert(user_id, rows, hidden)
+    if then_update is not None and connection.vendor == "postgresql":
+        queryset, changes = then_update
+        update, update_params = _update_sql(queryset, changes)
+        returned = _fetch(
+            f"WITH board AS ({upsert}) {update} RETURNING (SELECT "  # noqa: S608 - no input
+            "json_agg(json_build_array(period, starts_on, track, rank_key)) FROM board)",
+            [*params, *update_params],
+        )[0][0]
+    else:
+        returned = _fetch(upsert, params)
+        if then_update is not None:
+            queryset, changes = then_update
+            queryset.update(**changes)
+    scores = []
+    for period, starts_on, scope, rank_key in returned or []:
+        start = starts_on if isinstance(starts_on, date) else date.fromisoformat(str(starts_on))
+        scores.append(
+            Score(key_for(period, start, scope), int(rank_key), _expire_at(period, start))
+        )
+    return scores
+
+
+def _upsert(
+    user_id: int, rows: dict[tuple[str, date, int], list[int]], hidden: bool
+) -> tuple[str, list[Any]]:
+    table = _table()
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    params: list[Any] = []
+    for (period, starts_on, scope), (xp, tick) in rows.items():
+        params += [user_id, period, starts_on, scope, xp, tick, rank_key_for(xp, tick), hidden]
+    latest = f"CASE WHEN EXCLUDED.tick > {table}.tick THEN EXCLUDED.tick ELSE {table}.tick END"
+    total = f"CAST({table}.xp AS BIGINT) + EXCLUDED.xp"
+    capped = f"CASE WHEN {total} > {MAX_XP} THEN {MAX_XP} ELSE {total} END"
+    columns = "user_id, period, starts_on, track, xp, tick, rank_key, hidden"
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 - constants only
+        "ON CONFLICT (user_id, period, starts_on, track) DO UPDATE SET "
+        f"xp = {total}, tick = {latest}, "
+        f"rank_key = -(({capped}) * {TICK_SPAN} + {TICK_SPAN - 1} - ({latest})) "
+        "RETURNING period, starts_on, track, rank_key"
+    )
+    return sql, params
+
+
+def _update_sql(queryset: QuerySet[Any], changes: dict[str, Any]) -> tuple[str, list[Any]]:
+    """The SQL Django would run for `queryset.update(**changes)`."""
+    query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))
+    query.add_update_values(changes)
+    compiler = query.get_compiler(queryset.db)
+    compiler.pre_sql_setup()
+    sql, params = compiler.as_sql()
+    return sql, list(params)
+
+
+# KEYS: the boards, then the names hash. ARGV: member, user id, username, then per board its
+# key and expiry (0: none). A board being rebuilt gets the bump in its build key as well.
+BUMP = """
+local n = #KEYS - 1
+for i = 1, n do
+  local key, score, expire = KEYS[i], ARGV[2 + 2 * i], tonumber(ARGV[3 + 2 * i])
+  redis.call('ZADD', key, 'LT', score, ARGV[1])
+  if expire > 0 then redis.call('EXPIREAT', key, expire) end
+  local build = key .. ':build'
+  if redis.call('EXISTS', build) == 1 then redis.call('ZADD', build, 'LT', score, ARGV[1]) end
+end
+redis.call('HSET', KEYS[n + 1], ARGV[2], ARGV[3])
+return n
+"""
+
+# KEYS: the board, its build key, a name for the board it replaces. ARGV: expiry (0: none).
+# Renames only (O(1)); the replaced board is unlinked by the caller, outside the script.
+SWAP = """
+redis.call('ZREM', KEYS[2], ARGV[2])
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('RENAME', KEYS[1], KEYS[3]) end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('RENAME', KEYS[2], KEYS[1])
+  if tonumber(ARGV[1]) > 0 then redis.call('EXPIREAT', KEYS[1], ARGV[1]) end
+end
+return 1
+"""
 
 # A bump this process could not deliver: the boards miss XP until they are rebuilt.
 _bump_lost = False
 
 
-def _board_keys(at: datetime, track_id: int | None) -> list[tuple[str, int | None]]:
-    """Every board an event at `at` on this track counts on, with when its key expires."""
-    keys = []
-    for period in PERIODS:
-        starts_on = period_start(period, at)
-        for scope in {None, track_id}:
-            keys.append((key_for(period, starts_on, scope), _expire_at(period, starts_on)))
-    return keys
-
-
-def bump(
-    *, user_id: int, amount: int, track_id: int | None, at: datetime, username: str = ""
-) -> None:
-    """Add XP to every board it counts on (after commit; a Redis outage is logged, not raised)."""
+def bump(*, user_id: int, username: str, scores: list[Score]) -> None:
+    """Write a learner's new keys to her boards (after commit; an outage is logged, not raised)."""
     global _bump_lost
     try:
         client = _redis()
-        if client is None:
+        if client is None or not scores:
             return
-        if not username:
-            from accounts.models import User
-
-            username = User.objects.values_list("username", flat=True).get(pk=user_id)
-        pipe = client.pipeline()
         if _bump_lost:
-            pipe.delete(COMPLETE_KEY)  # an earlier bump never arrived: rebuild before trusting
-        for key, expire in _board_keys(at, track_id):
-            pipe.zincrby(key, amount, user_id)
-            if expire:
-                pipe.expireat(key, expire)
-        pipe.hset(NAMES_KEY, user_id, username)
-        pipe.execute()
+            client.delete(COMPLETE_KEY)  # an earlier bump never arrived: rebuild before trusting
+        args: list[Any] = [member(user_id), user_id, username]
+        for score in scores:
+            args += [score.rank_key, score.expire or 0]
+        script = client.register_script(BUMP)
+        script(keys=[*(score.key for score in scores), NAMES_KEY], args=args)
         _bump_lost = False
-    except Exception as exc:  # noqa: BLE001 - the ledger is the truth; a rebuild repairs Redis
+    except Exception as exc:  # noqa: BLE001 - SQL is the truth; a rebuild repairs Redis
         _bump_lost = True
         logger.warning("leaderboard bump for user %s failed: %s", user_id, exc)
 
 
-def member_visibility(*, user_id: int, visible: bool) -> None:
-    """Take a learner who opts out off the boards at once, or put her back when she opts in.
+def _current_rows(user_id: int, at: datetime | None = None) -> list[tuple[str, int, int, str]]:
+    """(key, rank_key, expiry, username) of every current board she is on: one query."""
+    from .models import BoardScore
 
-    Runs after commit: a Redis outage is logged, never raised into the request that changed it.
-    Opting back in adds her own scores from the ledger (one query), not a rebuild of every board.
+    now = at or timezone.now()
+    rows = []
+    for period, starts_on, track, rank_key, username in (
+        BoardScore.objects.filter(user_id=user_id, starts_on__in=_current_starts(now))
+        .values_list("period", "starts_on", "track", "rank_key", "user__username")
+        .order_by()
+    ):
+        if starts_on != _stored_start(period, now):
+            continue  # last week's board seen from today's date, or the like
+        key = key_for(period, starts_on, track)
+        rows.append((key, rank_key, _expire_at(period, starts_on) or 0, username))
+    return rows
+
+
+def _current_starts(now: datetime) -> set[date]:
+    return {_stored_start(period, now) for period in PERIODS}
+
+
+def member_visibility(*, user_id: int, visible: bool) -> None:
+    """Take a learner who opts out off the Redis boards at once, or put her back.
+
+    Runs after commit (her `BoardScore` rows have changed with the choice): a Redis outage is
+    logged, never raised into the request that changed it. Either way it is one query and one
+    round of Redis commands for her own boards, never a rebuild.
     """
     try:
         client = _redis()
         if client is None:
             return
-        if visible:
-            _member_add(client, user_id=user_id)
+        rows = _current_rows(user_id)
+        if not rows:
             return
-        for key in client.scan_iter(match=f"{PREFIX}:*:*:*"):
-            client.zrem(key, user_id)
-    except Exception as exc:  # noqa: BLE001 - the ledger is the truth; a rebuild repairs Redis
+        pipe = client.pipeline()
+        for key, rank_key, expire, _ in rows:
+            if visible:
+                pipe.zadd(key, {member(user_id): rank_key}, lt=True)
+                if expire:
+                    pipe.expireat(key, expire)
+            else:
+                pipe.zrem(key, member(user_id))
+        if visible:
+            pipe.hset(NAMES_KEY, user_id, rows[0][3])
+        pipe.execute()
+    except Exception as exc:  # noqa: BLE001 - SQL is the truth; a rebuild repairs Redis
         logger.warning("leaderboard visibility of user %s failed: %s", user_id, exc)
-
-
-def _member_add(client: Any, *, user_id: int, at: datetime | None = None) -> None:
-    """Put one learner on every current board with her XP there, from the ledger: one query."""
-    from .models import XPEvent
-
-    now = at or timezone.now()
-    since = {
-        period: datetime.combine(start, datetime.min.time(), tzinfo=UTC)
-        for period in ("daily", "weekly")
-        if (start := period_start(period, now)) is not None
-    }
-    rows = (
-        XPEvent.objects.filter(user_id=user_id)
-        .values("track_id", "user__username")
-        .annotate(
-            all_time=Sum("amount"),
-            weekly=Sum("amount", filter=Q(created_at__gte=since["weekly"])),
-            daily=Sum("amount", filter=Q(created_at__gte=since["daily"])),
-        )
-        .order_by()
-    )
-    scores: dict[str, int] = {}
-    expiries: dict[str, int | None] = {}
-    username = ""
-    for row in rows:
-        username = row["user__username"]
-        for period in PERIODS:
-            xp = row[period] or 0
-            starts_on = period_start(period, now)
-            for scope in {None, row["track_id"]}:
-                key = key_for(period, starts_on, scope)
-                scores[key] = scores.get(key, 0) + xp
-                expiries[key] = _expire_at(period, starts_on)
-    if not username:
-        return  # no XP yet: on no board until her first bump
-    pipe = client.pipeline()
-    for key, xp in scores.items():
-        if xp <= 0:
-            continue  # like a rebuild: a board lists those who earned XP in its period
-        pipe.zadd(key, {user_id: xp})
-        if expire := expiries[key]:
-            pipe.expireat(key, expire)
-    pipe.hset(NAMES_KEY, user_id, username)
-    pipe.execute()
 
 
 def member_forget(*, user_id: int) -> None:
@@ -203,85 +368,166 @@ def member_forget(*, user_id: int) -> None:
         if client is None:
             return
         for key in client.scan_iter(match=f"{PREFIX}:*:*:*"):
-            client.zrem(key, user_id)
+            client.zrem(key, member(user_id))
         client.hdel(NAMES_KEY, user_id)
     except Exception as exc:  # noqa: BLE001 - the next rebuild drops her anyway
         logger.warning("leaderboard erasure of user %s failed: %s", user_id, exc)
 
 
-def _ledger(period: str, starts_on: date | None, track_id: int | None) -> QuerySet[Any]:
-    from .models import XPEvent
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
 
-    events = XPEvent.objects.exclude(user__standing__leaderboard_opt_out=True)
-    if starts_on is not None:
-        start = datetime.combine(starts_on, datetime.min.time(), tzinfo=UTC)
-        span = timedelta(days=1) if period == "daily" else timedelta(weeks=1)
-        events = events.filter(created_at__gte=start, created_at__lt=start + span)
-    if track_id:
-        events = events.filter(track_id=track_id)
+
+def _board(alias: str = "s") -> str:
+    """The WHERE clause of one board's visible rows: the leading columns of its index."""
     return (
-        events.values("user_id")
-        .annotate(xp=Sum("amount"), username=F("user__username"))
-        .annotate(rank=Window(Rank(), order_by=F("xp").desc()))
-        .order_by("rank", "user_id")
+        f"{alias}.period = %s AND {alias}.starts_on = %s AND {alias}.track = %s "
+        f"AND NOT {alias}.hidden"
     )
 
 
-def _read_sql(
-    period: str, starts_on: date | None, track_id: int | None, user_id: int, top: int
-) -> Board:
-    ranked = list(_ledger(period, starts_on, track_id))
-    rows = [Row(r["rank"], r["user_id"], r["username"], r["xp"]) for r in ranked]
-    mine = next((index for index, row in enumerate(rows) if row.user_id == user_id), None)
-    around = rows[max(0, mine - NEIGHBOURS) : mine + NEIGHBOURS + 1] if mine is not None else []
-    return Board(
-        period,
-        starts_on,
-        track_id,
-        rows[:top],
-        rows[mine] if mine is not None else None,
-        around,
-        "sql",
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _board_query(
+    board: list[Any],
+    *,
+    limit: int,
+    part: int = 0,
+    after: tuple[Any, int] | None = None,
+    before: tuple[Any, int] | None = None,
+    names: bool = True,
+) -> tuple[str, list[Any]]:
+    """SELECT (part, user id, rank key, name) of a board in its order: from its start, from
+    `after` (a (rank key, user id), included), or the rows just before `before`, nearest first.
+    A rank key may be SQL (a scalar subquery) with its parameters at the start of `board`."""
+    users = connection.ops.quote_name("accounts_user")
+    name, join = ("u.username", f"JOIN {users} u ON u.id = s.user_id") if names else ("''", "")
+    where, params, direction = _board(), list(board), ""
+    for place, operator in ((after, ">="), (before, "<")):
+        if place is not None:
+            key, key_params = place[0] if isinstance(place[0], tuple) else ("%s", [place[0]])
+            where += f" AND (s.rank_key, s.user_id) {operator} ({key}, %s)"
+            params += [*key_params, place[1]]
+    if before is not None:
+        direction = " DESC"
+    sql = (
+        f"SELECT {part} AS part, s.user_id, s.rank_key, {name} AS username "  # noqa: S608
+        f"FROM {_table()} s {join} WHERE {where} "
+        f"ORDER BY s.rank_key{direction}, s.user_id{direction} LIMIT %s"
     )
+    return sql, [*params, limit]
+
+
+def _board_rows(board: list[Any], **query: Any) -> list[tuple[int, int, str]]:
+    sql, params = _board_query(board, **query)
+    return [(int(user), int(key), label) for _, user, key, label in _fetch(sql, params)]
+
+
+def _ranked(
+    entries: list[tuple[int, int, str]], ranks: dict[int, int], first_rank: int | None = None
+) -> list[Row]:
+    """Rows in board order from (user id, rank key, name); competition ranks (equal XP, equal
+    rank) from the counts of higher XP in `ranks`, or counted down the list from `first_rank`."""
+    rows: list[Row] = []
+    for position, (user_id, rank_key, username) in enumerate(entries):
+        xp = xp_of(rank_key)
+        if rows and xp == rows[-1].xp:
+            rank = rows[-1].rank
+        elif first_rank is not None:
+            rank = first_rank + position
+        else:
+            rank = ranks[xp]
+        rows.append(Row(rank, user_id, username, xp))
+    return rows
+
+
+def read_sql(*, period: str, user_id: int, track_id: int | None = None, top: int = 50) -> Board:
+    """The board from `BoardScore` in two index range reads, whatever the number of learners.
+
+    One statement lists the top, the rows just before her and hers with those after (her place
+    is read by a subquery on the unique index), the other counts the learners with more XP than
+    each of hers and her neighbours' totals (competition ranks: equal XP, equal rank).
+    """
+    table = _table()
+    starts_on = period_start(period)
+    board = [period, starts_on or ALL_TIME, track_id or 0]
+    where = _board("m")
+    place = f"(SELECT m.rank_key FROM {table} m WHERE m.user_id = %s AND {where})"  # noqa: S608
+    mine = (place, [user_id, *board])
+    parts = [
+        _board_query(board, limit=top, part=0),
+        _board_query(board, limit=NEIGHBOURS, part=1, before=(mine, user_id)),
+        _board_query(board, limit=NEIGHBOURS + 1, part=2, after=(mine, user_id)),
+    ]
+    sql = " UNION ALL ".join(
+        f"SELECT * FROM ({query}) AS part{n}"  # noqa: S608 - our own statements
+        for n, (query, _) in enumerate(parts)
+    )
+    listed: dict[int, list[tuple[int, int, str]]] = {0: [], 1: [], 2: []}
+    for part, user, key, name in _fetch(sql, [param for _, params in parts for param in params]):
+        listed[int(part)].append((int(user), int(key), name))
+    leaders, above, from_her = listed[0], listed[1], listed[2]
+    on_board = bool(from_her) and from_her[0][0] == user_id
+    around = [*reversed(above), *from_her] if on_board else []
+    ranks: dict[int, int] = {}
+    if around:
+        # 1 + how many have more XP, for each total around her: one pass over the index.
+        levels = sorted({xp_of(key) for _, key, _ in around})
+        bounds = [_more_xp_than(xp) for xp in levels]
+        counts = ", ".join(
+            ["COALESCE(SUM(CASE WHEN s.rank_key <= %s THEN 1 ELSE 0 END), 0)"] * len(bounds)
+        )
+        counted = _fetch(
+            f"SELECT {counts} FROM {table} s WHERE {_board()} AND s.rank_key <= %s",  # noqa: S608
+            [*bounds, *board, max(bounds)],
+        )[0]
+        ranks = {xp: int(count) + 1 for xp, count in zip(levels, counted, strict=True)}
+    top_rows = _ranked(leaders, {}, first_rank=1)
+    around_rows = _ranked(around, ranks)
+    me = next((row for row in around_rows if row.user_id == user_id), None)
+    return Board(period, starts_on, track_id, top_rows, me, around_rows, "sql")
+
+
+def _decode(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def _read_redis(
     client: Any, period: str, starts_on: date | None, track_id: int | None, user_id: int, top: int
 ) -> Board | None:
-    """The board from Redis; None when Redis may not hold all of it (no completeness marker)."""
+    """The board from Redis; None when Redis may not hold all of it (no marker, no key)."""
     key = key_for(period, starts_on, track_id)
     pipe = client.pipeline()
     pipe.exists(COMPLETE_KEY)
-    pipe.zrevrange(key, 0, top - 1, withscores=True)
-    pipe.zrevrank(key, user_id)
-    complete, leaders, my_index = pipe.execute()
-    if not complete:
+    pipe.exists(key)
+    pipe.zrange(key, 0, top - 1, withscores=True)
+    pipe.zrank(key, member(user_id))
+    complete, present, leaders, my_index = pipe.execute()
+    if not complete or not present:
         return None
     around_raw: list[tuple[Any, float]] = []
+    ranks: dict[int, int] = {}
     if my_index is not None:
         start = max(0, my_index - NEIGHBOURS)
-        around_raw = client.zrevrange(key, start, my_index + NEIGHBOURS, withscores=True)
-    ids = {int(member) for member, _ in [*leaders, *around_raw]}
-    names = dict(zip(ids, client.hmget(NAMES_KEY, list(ids)) if ids else [], strict=True))
+        around_raw = client.zrange(key, start, my_index + NEIGHBOURS, withscores=True)
+        pipe = client.pipeline()
+        levels = sorted({xp_of(score) for _, score in around_raw})
+        for xp in levels:
+            pipe.zcount(key, "-inf", _more_xp_than(xp))
+        ranks = {xp: int(count) + 1 for xp, count in zip(levels, pipe.execute(), strict=True)}
+    ids = sorted({int(m) for m, _ in [*leaders, *around_raw]})
+    names = dict(zip(ids, client.hmget(NAMES_KEY, ids) if ids else [], strict=True))
 
-    def rank_rows(entries: list[tuple[Any, float]], first_index: int) -> list[Row]:
-        """Competition ranking, as SQL's RANK(): equal XP, equal rank."""
-        rows: list[Row] = []
-        for offset, (member, score) in enumerate(entries):
-            xp = int(score)
-            if rows and xp == rows[-1].xp:
-                rank = rows[-1].rank
-            elif offset == 0 and first_index > 0:
-                rank = int(client.zcount(key, f"({xp}", "+inf")) + 1
-            else:
-                rank = first_index + offset + 1
-            name = names.get(int(member)) or b""
-            text = name.decode() if isinstance(name, bytes) else str(name)
-            rows.append(Row(rank, int(member), text, xp))
-        return rows
+    def entries(raw: list[tuple[Any, float]]) -> list[tuple[int, int, str]]:
+        return [(int(m), int(score), _decode(names.get(int(m)) or b"")) for m, score in raw]
 
-    top_rows = rank_rows(leaders, 0)
-    around = rank_rows(around_raw, max(0, my_index - NEIGHBOURS)) if my_index is not None else []
+    top_rows = _ranked(entries(leaders), {}, first_rank=1)
+    around = _ranked(entries(around_raw), ranks)
     me = next((row for row in around if row.user_id == user_id), None)
     return Board(period, starts_on, track_id, top_rows, me, around, "redis")
 
@@ -289,9 +535,8 @@ def _read_redis(
 def read(*, period: str, user_id: int, track_id: int | None = None, top: int = 50) -> Board:
     """The top of a board and where this learner stands, from Redis or else from SQL.
 
-    Redis answers only while it holds the whole ledger (see the module's docstring); otherwise
-    the ledger does, and one rebuild is scheduled (run at once when Celery is eager, in which
-    case this read already gets the rebuilt board).
+    Redis answers only while it holds the whole board (see the module's docstring); otherwise
+    SQL answers at once and one rebuild is scheduled.
     """
     global _bump_lost
     starts_on = period_start(period)
@@ -302,22 +547,29 @@ def read(*, period: str, user_id: int, track_id: int | None = None, top: int = 5
                 client.delete(COMPLETE_KEY)
                 _bump_lost = False
             board = _read_redis(client, period, starts_on, track_id, user_id, top)
-            if board is None and rebuild_schedule(client):
-                board = _read_redis(client, period, starts_on, track_id, user_id, top)
             if board is not None:
                 return board
-    except Exception as exc:  # noqa: BLE001 - Redis down: answer from the ledger instead
+            board = read_sql(period=period, user_id=user_id, track_id=track_id, top=top)
+            if board.top or not client.exists(COMPLETE_KEY):
+                rebuild_schedule(client)  # an empty board needs no rebuild while it is empty
+            return board
+    except Exception as exc:  # noqa: BLE001 - Redis down: answer from SQL instead
         logger.warning("leaderboard read from Redis failed, using SQL: %s", exc)
-    return _read_sql(period, starts_on, track_id, user_id, top)
+    return read_sql(period=period, user_id=user_id, track_id=track_id, top=top)
 
 
-def rebuild_schedule(client: Any) -> bool:
-    """Ask Celery for one rebuild unless one is already asked for; True if it has already run.
+# --------------------------------------------------------------------------------------------
+# Rebuilding Redis from SQL, and the standings from the ledger
+# --------------------------------------------------------------------------------------------
+
+
+def rebuild_schedule(client: Any) -> None:
+    """Ask Celery for one rebuild unless one is already asked for.
 
     The lock expires on its own, so a rebuild that dies is asked for again a little later.
     """
     if not client.set(REBUILD_LOCK_KEY, 1, nx=True, ex=REBUILD_LOCK_SECONDS):
-        return False
+        return
     # Within the app, but the tasks module imports this one: import at call time.
     from .tasks import leaderboards_rebuild
 
@@ -325,80 +577,208 @@ def rebuild_schedule(client: Any) -> bool:
         leaderboards_rebuild.apply_async(retry=False)
     except Exception as exc:  # noqa: BLE001 - no broker: the lock lapses and a read asks again
         logger.warning("could not schedule a leaderboard rebuild: %s", exc)
-        return False
-    return bool(settings.CELERY_TASK_ALWAYS_EAGER)
+
+
+def _boards(at: datetime) -> list[tuple[str, date, int]]:
+    """Every current board: each period overall and for each track that has XP."""
+    from curriculum.models import Track
+
+    scopes = [0, *Track.objects.order_by("pk").values_list("pk", flat=True)]
+    return [(period, _stored_start(period, at), scope) for period in PERIODS for scope in scopes]
+
+
+def _board_chunks(
+    board: tuple[str, date, int], *, names: bool
+) -> Iterator[list[tuple[int, int, str]]]:
+    """The board's visible rows in order, `CHUNK` at a time, by keyset (no offset scans)."""
+    after: tuple[int, int] | None = None
+    while rows := _board_rows(list(board), limit=CHUNK, after=after, names=names):
+        yield rows
+        # The next chunk starts just past the last row: its key, the next user id.
+        after = (rows[-1][1], rows[-1][0] + 1)
 
 
 def rebuild(*, at: datetime | None = None) -> int:
-    """Rewrite the current boards in Redis from the ledger; returns how many boards."""
-    from .models import XPEvent
+    """Rewrite the current boards in Redis from `BoardScore`; returns how many boards.
 
+    No Redis command handles more than `CHUNK` members; the boards change by renames (see the
+    module's docstring). Learners' names are written while copying the all-time board of all
+    tracks, on which everyone with XP is.
+    """
     client = _redis()
     if client is None:
         return 0
-    track_ids = set(
-        XPEvent.objects.exclude(track__isnull=True).values_list("track_id", flat=True).distinct()
-    )
-    written = 0
+    token = uuid.uuid4().hex
+    if not client.set(RUNNING_KEY, token, nx=True, ex=BUILD_TTL):
+        logger.info("a leaderboard rebuild is already running: this one is not needed")
+        return 0
+    try:
+        return _rebuild(client, at or timezone.now())
+    finally:
+        if _decode(client.get(RUNNING_KEY) or b"") == token:
+            client.delete(RUNNING_KEY)
+
+
+def _rebuild(client: Any, now: datetime) -> int:
+    boards = _boards(now)
+    builds = [key_for(period, start, scope) + BUILD_SUFFIX for period, start, scope in boards]
+    # Every build key exists before the first row is read: a bump committed after its row was
+    # read finds the build key and writes there too.
+    pipe = client.pipeline(transaction=False)
+    for build in builds:
+        pipe.unlink(build)
+        pipe.zadd(build, {PLACEHOLDER: 0})
+        pipe.expire(build, BUILD_TTL)
+    pipe.execute()
+    swap = client.register_script(SWAP)
+    for (period, start, scope), build in zip(boards, builds, strict=True):
+        with_names = period == "all_time" and scope == 0
+        for chunk in _board_chunks((period, start, scope), names=with_names):
+            pipe = client.pipeline(transaction=False)
+            pipe.zadd(build, {member(user_id): key for user_id, key, _ in chunk}, lt=True)
+            if with_names:
+                pipe.hset(NAMES_KEY, mapping={user_id: name for user_id, _, name in chunk})
+            pipe.execute()
+        key = key_for(period, start, scope)
+        replaced = f"{key}:replaced"
+        swap(keys=[key, build, replaced], args=[_expire_at(period, start) or 0, PLACEHOLDER])
+        client.unlink(replaced)  # freed by a background thread, not while Redis waits
     pipe = client.pipeline()
-    names: dict[int, str] = {}
-    for period in PERIODS:
-        starts_on = period_start(period, at)
-        for scope in [None, *sorted(track_ids)]:
-            key = key_for(period, starts_on, scope)
-            pipe.delete(key)
-            entries = {}
-            for row in _ledger(period, starts_on, scope):
-                entries[row["user_id"]] = row["xp"]
-                names[row["user_id"]] = row["username"]
-            if entries:
-                pipe.zadd(key, entries)
-                expire = _expire_at(period, starts_on)
-                if expire:
-                    pipe.expireat(key, expire)
-            written += 1
-    if names:
-        pipe.hset(NAMES_KEY, mapping=names)
-    # In the same transaction as the boards: a reader sees all of them complete, or the marker
-    # missing. The lock goes too, so that the next loss is noticed at once.
     pipe.set(COMPLETE_KEY, timezone.now().isoformat())
     pipe.delete(REBUILD_LOCK_KEY)
     pipe.execute()
+    standings_prune(at=now)
+    return len(boards)
+
+
+def standings_prune(*, at: datetime | None = None) -> int:
+    """Drop the rows of daily and weekly boards too old to be read or archived."""
+    from .models import BoardScore
+
+    now = (at or timezone.now()).astimezone(UTC)
+    gone = 0
+    for period, keep in KEEP.items():
+        cutoff = (now - keep).date()
+        gone += BoardScore.objects.filter(period=period, starts_on__lt=cutoff).delete()[0]
+    return gone
+
+
+def standings_recompute(*, at: datetime | None = None, models: Any = None) -> int:
+    """Rewrite the current boards' `BoardScore` rows from the XP ledger; returns rows written.
+
+    For a ledger written around the services (bulk loads, the migration that created the
+    table). The ledger is read grouped by learner and track, streamed; the rows go in batches.
+    `models` is (XPEvent, BoardScore, Standing) from a migration's app registry, when called
+    from one.
+    """
+    from .models import BoardScore, Standing, XPEvent
+
+    events, scores, standings = models or (XPEvent, BoardScore, Standing)
+    now = at or timezone.now()
+    hidden = set(
+        standings.objects.filter(leaderboard_opt_out=True).values_list("user_id", flat=True)
+    )
+    written = 0
+    with transaction.atomic():
+        for period in PERIODS:
+            start = _stored_start(period, now)
+            scores.objects.filter(period=period, starts_on=start).delete()
+            ledger = events.objects.all()
+            if period != "all_time":
+                begin = datetime.combine(start, datetime.min.time(), tzinfo=UTC)
+                span = timedelta(days=1) if period == "daily" else timedelta(weeks=1)
+                ledger = ledger.filter(created_at__gte=begin, created_at__lt=begin + span)
+            totals: dict[tuple[int, int], list[Any]] = {}
+            batch: list[Any] = []
+            grouped = (
+                ledger.values_list("user_id", "track_id")
+                .annotate(xp=Sum("amount"), last=Max("created_at"))
+                .order_by("user_id")
+            )
+            current = None
+            for user_id, track_id, xp, last in grouped.iterator(chunk_size=CHUNK):
+                if user_id != current:
+                    batch += _rows_of(scores, period, start, totals, hidden)
+                    totals, current = {}, user_id
+                for scope in {0, track_id or 0}:
+                    total = totals.setdefault((user_id, scope), [0, last])
+                    total[0] += xp
+                    total[1] = max(total[1], last)
+                if len(batch) >= CHUNK:
+                    scores.objects.bulk_create(batch)
+                    written, batch = written + len(batch), []
+            batch += _rows_of(scores, period, start, totals, hidden)
+            scores.objects.bulk_create(batch, batch_size=CHUNK)
+            written += len(batch)
     return written
+
+
+def _rows_of(
+    model: Any, period: str, start: date, totals: dict[tuple[int, int], list[Any]], hidden: set[Any]
+) -> list[Any]:
+    rows = []
+    for (user_id, scope), (xp, last) in totals.items():
+        tick = tick_for(period, last)
+        rows.append(
+            model(
+                user_id=user_id,
+                period=period,
+                starts_on=start,
+                track=scope,
+                xp=xp,
+                tick=tick,
+                rank_key=rank_key_for(xp, tick),
+                hidden=user_id in hidden,
+            )
+        )
+    return rows
 
 
 @transaction.atomic
 def close_period(*, period: str = "weekly", at: datetime | None = None) -> int:
     """Archive the final standings of the period that ended before `at`; idempotent."""
-    from .models import LeaderboardEntry, XPEvent
+    from .models import BoardScore, LeaderboardEntry
 
     now = at or timezone.now()
     current = period_start(period, now)
     assert current is not None
     previous = current - (timedelta(days=1) if period == "daily" else timedelta(weeks=1))
-    track_ids = set(
-        XPEvent.objects.exclude(track__isnull=True).values_list("track_id", flat=True).distinct()
+    scopes = sorted(
+        set(
+            BoardScore.objects.filter(period=period, starts_on=previous)
+            .values_list("track", flat=True)
+            .distinct()
+        )
     )
     LeaderboardEntry.objects.filter(period=period, starts_on=previous).delete()
-    entries = []
-    for scope in [None, *sorted(track_ids)]:
-        for row in _ledger(period, previous, scope):
+    written = 0
+    for scope in scopes:
+        entries = []
+        rank, last_xp = 0, None
+        for position, chunk_row in enumerate(
+            row for chunk in _board_chunks((period, previous, scope), names=False) for row in chunk
+        ):
+            user_id, key, _ = chunk_row
+            xp = xp_of(key)
+            if xp != last_xp:
+                rank, last_xp = position + 1, xp
             entries.append(
                 LeaderboardEntry(
                     period=period,
                     starts_on=previous,
                     scope=f"track:{scope}" if scope else "all",
-                    user_id=row["user_id"],
-                    rank=row["rank"],
-                    xp=row["xp"],
+                    user_id=user_id,
+                    rank=rank,
+                    xp=xp,
                 )
             )
-    LeaderboardEntry.objects.bulk_create(entries, batch_size=1000)
+        LeaderboardEntry.objects.bulk_create(entries, batch_size=1000)
+        written += len(entries)
     try:
         client = _redis()
         if client is not None:
             for key in client.scan_iter(match=f"{PREFIX}:{period}:{previous.isoformat()}:*"):
-                client.delete(key)
+                client.unlink(key)
     except Exception as exc:  # noqa: BLE001 - the keys expire on their own anyway
         logger.warning("could not drop closed leaderboard keys: %s", exc)
-    return len(entries)
+    return written

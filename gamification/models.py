@@ -278,3 +278,45 @@ class LeaderboardEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.starts_on}: #{self.rank} {self.user_id}"
+
+
+class BoardScore(models.Model):
+    """A learner's XP on one current leaderboard: the boards' source of truth in SQL.
+
+    One row per learner, period (its UTC start; all-time boards start on `ALL_TIME`) and scope
+    (a track, or 0 for all tracks), added to by the answer transaction in one upsert
+    (`gamification.leaderboards.scores_add`). The SQL fallback reads a board with `ORDER BY
+    rank_key LIMIT n` and ranks by counting higher keys on `board_score_order`; a Redis rebuild
+    copies the rows in key order. `rank_key` is the board's order in one number, the same in
+    Redis and SQL: more XP first, then the earlier to reach it (`tick`), then the lower id.
+    """
+
+    period = models.CharField(max_length=10)
+    starts_on = models.DateField()
+    track = models.PositiveIntegerField(help_text="The track's id; 0 for the board of all tracks.")
+    # Indexed by the unique constraint below, which starts with the user.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    xp = models.PositiveIntegerField()
+    # When the total was reached: seconds into the period (minutes since 2020 for all-time).
+    tick = models.PositiveIntegerField()
+    rank_key = models.BigIntegerField()
+    # Opted out of the boards: kept current, shown nowhere, back in place when she opts in.
+    hidden = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "period", "starts_on", "track"], name="board_score_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["period", "starts_on", "track", "hidden", "rank_key", "user"],
+                name="board_score_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.starts_on} track {self.track}: {self.user_id} {self.xp} XP"

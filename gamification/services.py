@@ -25,6 +25,7 @@ from .models import (
     MAX_STREAK_FREEZES,
     Achievement,
     Avatar,
+    BoardScore,
     Standing,
     StreakDay,
     UserAchievement,
@@ -348,31 +349,34 @@ def purse_settle(purse: Purse) -> Outcome:
         changes["xp"] = F("xp") + xp
     if level != purse.standing.level:
         changes["level"] = level
+    standing = Standing.objects.filter(pk=purse.standing.pk)
     if changes or purse.touch:
         # Its stamp moves with every event, even one that pays nothing (see
         # `practice.services.sessions.session_lock`: how a stale read is told).
         changes["updated_at"] = purse.standing.updated_at = timezone.now()
-        Standing.objects.filter(pk=purse.standing.pk).update(**changes)
-    purse.outcome.xp += xp
-    purse.outcome.level = max(purse.outcome.level, level)
-    if paid and not purse.standing.leaderboard_opt_out:
-        user_id, username = purse.user.pk, purse.user.username
-        bumps: dict[tuple[int | None, datetime], int] = {}
-        for grant in paid:
-            bumps[(grant.track_id, grant.at)] = (
-                bumps.get((grant.track_id, grant.at), 0) + grant.amount
-            )
-        for (track_id, when), amount in bumps.items():
+    if paid:
+        # Her rows on the boards move in the same transaction (hidden if she opted out), in the
+        # standing's own statement where the database allows; Redis gets their new keys once
+        # the transaction has committed.
+        scores = leaderboards.scores_add(
+            user_id=purse.user.pk,
+            grants=[(grant.amount, grant.track_id, grant.at) for grant in paid],
+            hidden=purse.standing.leaderboard_opt_out,
+            then_update=(standing, changes),
+        )
+        if not purse.standing.leaderboard_opt_out:
             transaction.on_commit(
                 partial(
                     leaderboards.bump,
-                    user_id=user_id,
-                    amount=amount,
-                    track_id=track_id,
-                    at=when,
-                    username=username,
+                    user_id=purse.user.pk,
+                    username=purse.user.username,
+                    scores=scores,
                 )
             )
+    elif changes:
+        standing.update(**changes)
+    purse.outcome.xp += xp
+    purse.outcome.level = max(purse.outcome.level, level)
     # Settled: the purse starts again from what was written (a caller may reuse it).
     for grant in paid:
         purse.standing.xp += grant.amount
@@ -670,6 +674,7 @@ def avatar_select(*, user: User, avatar: Avatar) -> Standing:
 def leaderboard_opt_set(*, user: User, opt_out: bool) -> Standing:
     standing = standing_ensure(user=user)
     Standing.objects.filter(pk=standing.pk).update(leaderboard_opt_out=opt_out)
+    BoardScore.objects.filter(user=user).update(hidden=opt_out)
     standing.leaderboard_opt_out = opt_out
     transaction.on_commit(
         lambda: leaderboards.member_visibility(user_id=user.pk, visible=not opt_out)
@@ -684,24 +689,40 @@ class XPDifference:
     ledger_xp: int
 
 
-def xp_verify(*, fix: bool = False) -> list[XPDifference]:
-    """Every standing whose XP differs from the sum of its ledger; with `fix`, repair them."""
-    ledger = dict(
-        XPEvent.objects.values("user_id")
-        .annotate(total=Sum("amount"))
-        .values_list("user_id", "total")
-    )
-    standings = dict(Standing.objects.values_list("user_id", "xp"))
-    differences = [
-        XPDifference(user_id, standings.get(user_id, 0), ledger.get(user_id, 0))
-        for user_id in sorted(set(standings) | set(ledger))
-        if standings.get(user_id, 0) != ledger.get(user_id, 0)
-    ]
-    if fix:
-        with transaction.atomic():
-            for diff in differences:
-                Standing.objects.update_or_create(
-                    user_id=diff.user_id,
-                    defaults={"xp": diff.ledger_xp, "level": level_for(diff.ledger_xp)},
-                )
-    return differences
+def xp_verify(*, fix: bool = False, batch: int = 5_000) -> list[XPDifference]:
+    """Every standing whose XP differs from the sum of its ledger; with `fix`, repair them.
+
+    Learners are taken `batch` at a time by id range, so memory stays the same whatever their
+    number; only the differences are kept.
+    """
+    differences: list[XPDifference] = []
+    after = 0
+    while True:
+        ids = list(
+            User.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return differences
+        span = {"user_id__gte": ids[0], "user_id__lte": ids[-1]}
+        ledger = dict(
+            XPEvent.objects.filter(**span)
+            .values("user_id")
+            .annotate(total=Sum("amount"))
+            .values_list("user_id", "total")
+            .order_by()
+        )
+        standings = dict(Standing.objects.filter(**span).values_list("user_id", "xp"))
+        found = [
+            XPDifference(user_id, standings.get(user_id, 0), ledger.get(user_id, 0))
+            for user_id in sorted(set(standings) | set(ledger))
+            if standings.get(user_id, 0) != ledger.get(user_id, 0)
+        ]
+        if fix:
+            with transaction.atomic():
+                for diff in found:
+                    Standing.objects.update_or_create(
+                        user_id=diff.user_id,
+                        defaults={"xp": diff.ledger_xp, "level": level_for(diff.ledger_xp)},
+                    )
+        differences += found
+        after = ids[-1]

@@ -81,12 +81,17 @@ def _flush_boards() -> None:
 
 @pytest.fixture
 def redis_boards(settings: Any) -> Iterator[None]:
-    """Leaderboards in a real Redis (database 15); only the `calcuingo:lb:*` keys are flushed."""
+    """Leaderboards in a real Redis (database 15); only the `calcuingo:lb:*` keys are flushed.
+
+    The boards start complete and empty (rebuilt from an empty database), as a running site's
+    are: what the test's answers bump is then the whole board.
+    """
     if not _redis_answers(LEADERBOARD_REDIS):
         pytest.skip(f"no Redis server answers at {LEADERBOARD_REDIS}")
     before = settings.CACHES
     settings.CACHES = _cache(LEADERBOARD_REDIS)
     _flush_boards()
+    leaderboards.rebuild()
     yield
     _flush_boards()
     settings.CACHES = before  # so that the shared `cache.clear()` does not flush database 15

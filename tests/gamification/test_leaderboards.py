@@ -14,7 +14,6 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -168,10 +167,19 @@ def test_closing_a_week_archives_it_once_weeks_starting_on_monday_utc(
     ]
 
 
-def test_closing_a_week_drops_its_redis_keys(redis_boards: None, learners: dict[str, User]) -> None:
+def test_closing_a_week_drops_its_redis_keys(
+    redis_boards: None, learners: dict[str, User], django_capture_on_commit_callbacks: Capture
+) -> None:
     last_week = datetime(2026, 11, 10, 12, tzinfo=UTC)
-    leaderboards.bump(user_id=learners["gauss"].pk, amount=9, track_id=None, at=last_week)
-    xp_award(user=learners["gauss"], amount=9, reason="answer", source_type="t", source_id=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        xp_award(
+            user=learners["gauss"],
+            amount=9,
+            reason="answer",
+            source_type="t",
+            source_id=1,
+            at=last_week,
+        )
     client = leaderboards._redis()
     assert client is not None
     key = leaderboards.key_for("weekly", date(2026, 11, 9), None)
@@ -320,30 +328,61 @@ def test_after_a_flush_the_boards_come_from_the_ledger_and_one_rebuild_is_asked_
     assert scheduled.call_count == 1  # once, not once per request
 
 
-def test_with_eager_tasks_the_read_after_a_flush_rebuilds_the_boards(
-    own_redis: Any, practised: Callable[..., dict[str, APIClient]], learners: dict[str, User]
-) -> None:
-    practised()
-    own_redis.flushdb()
-
-    board = leaderboards.read(period="all_time", user_id=learners["hypatia"].pk)
-
-    assert board.source == "redis"
-    assert [(row.rank, row.username, row.xp) for row in board.top] == EXPECTED
-    assert own_redis.exists(leaderboards.COMPLETE_KEY)
-    assert not own_redis.exists(leaderboards.REBUILD_LOCK_KEY)
-
-
-def test_a_bump_lost_in_an_outage_makes_the_boards_untrusted_until_rebuilt(
+def test_an_emptied_redis_answers_from_sql_at_once_and_is_rebuilt_behind_it(
     own_redis: Any, practised: Callable[..., dict[str, APIClient]], learners: dict[str, User]
 ) -> None:
     practised()
     leaderboards.rebuild()
+    own_redis.flushdb()  # a restart without persistence, an eviction, a FLUSHALL
+
+    first = leaderboards.read(period="all_time", user_id=learners["gauss"].pk)
+    then = leaderboards.read(period="all_time", user_id=learners["gauss"].pk)
+
+    # The first read does not wait for the rebuild (eager here, a worker's job in production).
+    assert first.source == "sql"
+    assert [(row.rank, row.username, row.xp) for row in first.top] == EXPECTED
+    assert first.me is not None
+    assert (first.me.rank, first.me.xp) == (2, 29)
+    assert own_redis.exists(leaderboards.COMPLETE_KEY)
+    assert not own_redis.exists(leaderboards.REBUILD_LOCK_KEY)
+    assert (then.source, then.top, then.me, then.around_me) == (
+        "redis",
+        first.top,
+        first.me,
+        first.around_me,
+    )
+
+
+def test_a_board_missing_from_a_complete_redis_is_read_from_sql_and_rebuilt(
+    own_redis: Any, practised: Callable[..., dict[str, APIClient]], learners: dict[str, User]
+) -> None:
+    practised()
+    leaderboards.rebuild()
+    own_redis.delete(weekly_key())  # evicted alone; the marker is still there
+
+    with mock.patch("gamification.tasks.leaderboards_rebuild.apply_async") as scheduled:
+        board = leaderboards.read(period="weekly", user_id=learners["hypatia"].pk)
+
+    assert board.source == "sql"
+    assert [(row.rank, row.username, row.xp) for row in board.top] == EXPECTED
+    assert scheduled.call_count == 1
+
+
+def test_a_bump_lost_in_an_outage_makes_the_boards_untrusted_until_rebuilt(
+    own_redis: Any,
+    practised: Callable[..., dict[str, APIClient]],
+    learners: dict[str, User],
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    practised()
+    leaderboards.rebuild()
     broken = mock.Mock()
-    broken.pipeline.side_effect = ConnectionError("Redis is down")
-    with mock.patch.object(leaderboards, "_redis", return_value=broken):
-        leaderboards.bump(user_id=learners["tao"].pk, amount=99, track_id=None, at=timezone.now())
-    xp_award(user=learners["tao"], amount=99, reason="answer", source_type="t", source_id=1)
+    broken.register_script.side_effect = ConnectionError("Redis is down")
+    with (
+        mock.patch.object(leaderboards, "_redis", return_value=broken),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        xp_award(user=learners["tao"], amount=99, reason="answer", source_type="t", source_id=1)
 
     with mock.patch("gamification.tasks.leaderboards_rebuild.apply_async") as scheduled:
         board = leaderboards.read(period="weekly", user_id=learners["tao"].pk)
@@ -436,4 +475,5 @@ def test_opting_back_in_with_no_xp_puts_her_on_no_board(
 
     leaderboards.member_visibility(user_id=learners["tao"].pk, visible=True)
 
-    assert own_redis.zscore(weekly_key(), learners["tao"].pk) is None
+    assert own_redis.zcard(weekly_key()) == 0
+    assert own_redis.zscore(weekly_key(), leaderboards.member(learners["tao"].pk)) is None

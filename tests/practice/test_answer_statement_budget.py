@@ -10,7 +10,9 @@ What a right answer mid-session runs, one statement each: the token with its use
 and standing locked with her progress on the exercise and her next achievement thresholds; the
 attempt; her progress; the session; the track, unit (returning what completing it needs) and
 skill counters; the day's summary (returning the goal) and the learning event; the XP ledger;
-the standing. A wrong answer writes no XP but still moves the standing's stamp (how an answer
+the standing, which carries the XP's upsert into her leaderboard rows as a data-modifying `WITH`
+on PostgreSQL (SQLite cannot write two tables in one statement: `BOARDS` is the one more it
+takes for an answer that pays XP). A wrong answer writes no XP but still moves the standing's stamp (how an answer
 that waited for her lock tells that her progress, read with it, must be read again).
 """
 
@@ -20,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -36,11 +39,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 ClientFor = Callable[[User], APIClient]
 
+BOARDS = 0 if connection.vendor == "postgresql" else 1
 WRONG = 11
-RIGHT = 12
-FIRST_IN_A_NEW_TRACK = 23
-LESSON_COMPLETED = 24
-LEVEL_UP_WITH_ACHIEVEMENT = 20
+RIGHT = 12 + BOARDS
+FIRST_IN_A_NEW_TRACK = 23 + BOARDS
+LESSON_COMPLETED = 24 + BOARDS
+LEVEL_UP_WITH_ACHIEVEMENT = 20 + BOARDS
 # The transaction's own BEGIN and COMMIT, which Django logs as queries: not part of the budget.
 TRANSACTION = 2
 
@@ -107,7 +111,7 @@ def test_a_right_answer_mid_session_takes_at_most_12_statements(
     with django_assert_num_queries(RIGHT + TRANSACTION):
         response = ada.post(f"/api/v1/sessions/{session_id}/answers", body)
 
-    assert RIGHT <= 12
+    assert RIGHT - BOARDS <= 12  # the budget, on the production database
     assert response.status_code == 201
     assert response.json()["correct"] is True
     assert response.json()["session"]["current"]["id"] != body["exercise"]
@@ -159,7 +163,7 @@ def test_an_answer_that_completes_a_lesson_takes_at_most_25_statements(
     with django_assert_num_queries(LESSON_COMPLETED + TRANSACTION):
         response = ada.post(f"/api/v1/sessions/{session_id}/answers", body)
 
-    assert LESSON_COMPLETED <= 25
+    assert LESSON_COMPLETED - BOARDS <= 25
     reply = response.json()
     assert reply["session"]["status"] == "completed"
     # The answer's XP, the lesson's 20 and a perfect lesson's 5, in one ledger insert.
