@@ -136,7 +136,6 @@ def probe():
     # Only paths under /tmp "worked" (pytest's, and the project's own when it was cloned there):
     # they landed in the sandbox's private tmpfs, gone with it.
     in_tmpfs = [str(target) for target in targets if target.is_relative_to("/tmp")]
-    assert str(tmp_path).startswith("/tmp/")
     assert result.tests[0].output == json.dumps(in_tmpfs)
     assert not [target for target in targets if target.exists()]
 
