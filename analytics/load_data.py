@@ -1,7 +1,9 @@
 """A generated population for benchmarks: learners, their sessions, answers and everything derived.
 
 `generate_load_data` (the management command) calls `load_generate`. Rows are written in bulk:
-`COPY … FROM STDIN` on PostgreSQL (psycopg's `cursor.copy`), `bulk_create` batches elsewhere.
+`COPY … FROM STDIN` on PostgreSQL (psycopg's `cursor.copy`, each row rendered as its COPY line
+when generated), `bulk_create` batches elsewhere; a load that at least doubles the answers
+builds the tables' plain indexes once at the end instead of row by row.
 Ids are allocated here (so that rows can point at each other without reading anything back) and
 the sequences are moved past them at the end; a second run appends a new cohort.
 
@@ -12,11 +14,14 @@ What is consistent, so that the product's own checks agree with the generated ro
   exercise, track progress and `attempt_number` follow each learner's answers in order;
 - daily summaries are what the nightly rollup computes from the same rows (a rollup of any
   generated day writes nothing), streak days are the local dates with a completed session and
-  the standing's streaks follow from them.
+  the standing's streaks follow from them;
+- the leaderboards' standings table (`BoardScore`) holds the ledger's sums for the current
+  boards: the answer transaction keeps it, the load bypasses that, so it ends with
+  `gamification.leaderboards.standings_recompute()`.
 
 What is not generated: lesson completions, quizzes, daily-goal and achievement XP, hints,
-learning events, statistics, e-mail addresses (the learners cannot sign in on the site; the
-bench gives them API tokens directly).
+learning events, statistics, passwords (one unusable password for all, e-mail addresses at
+`load.invalid`: the learners cannot sign in on the site; the bench gives them API tokens).
 
 The shape: activity follows a power law (a Pareto draw per learner: a few very active learners,
 a long tail that answered a little or never), learners live in many time zones, each joined at a
@@ -26,6 +31,7 @@ about twenty answers on one fact track.
 
 from __future__ import annotations
 
+import json
 import math
 import operator
 import random
@@ -45,6 +51,7 @@ from django.utils import timezone
 
 from accounts.models import LearnerProfile, User
 from curriculum.models import Exercise, Status
+from gamification.leaderboards import standings_recompute
 from gamification.levels import level_for
 from gamification.models import Standing, StreakDay, XPEvent
 from practice.models import (
@@ -87,7 +94,6 @@ ZONES = (
     "America/Anchorage",
     "Asia/Singapore",
 )
-PASSWORD = "load-data-password"  # noqa: S105 - generated learners of a benchmark database
 USERNAME_PREFIX = "load"
 PARETO_ALPHA = 1.16  # the 80/20 rule: a fifth of the learners give four fifths of the answers
 MAX_ANSWERS_PER_DAY = 400  # a cap on the power law's tail: nobody answers more in a day
@@ -108,6 +114,9 @@ class LoadReport:
     rows: int = 0
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # this process's CPU time: its rate on a machine shared with others
+    load_seconds: float = 0.0  # the rows and their indexes, before the standings
+    board_scores: int = 0  # rows of the current boards' standings table, rebuilt from the ledger
+    standings_seconds: float = 0.0
     by_table: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -132,11 +141,23 @@ class Item:
 
 
 class TableWriter:
-    """Buffers rows of one model as tuples in column order and writes them in bulk."""
+    """Buffers rows of one model and writes them in bulk.
+
+    On PostgreSQL each row becomes a line of COPY's text format as it is added: a template per
+    set of columns given (`%s` for each, the defaults of the others rendered once) filled by `%`
+    in C, converting only the values that need it (NULL, JSON, text to escape). That is several
+    times cheaper than adapting every value of every row, which dominated the generator's CPU.
+    Elsewhere rows are kept as tuples in column order for `bulk_create`.
+    """
 
     def __init__(self, model: type[models.Model]) -> None:
         self.model = model
-        self.fields = list(model._meta.concrete_fields)
+        # A column with only a database default is left to the database.
+        self.fields = [
+            f
+            for f in model._meta.concrete_fields
+            if f.has_default() or f.db_default is models.NOT_PROVIDED
+        ]
         self.names = [f.attname for f in self.fields]
         now = timezone.now()
         self.defaults: dict[str, Any] = {}
@@ -145,21 +166,54 @@ class TableWriter:
                 self.defaults[f.attname] = now
             else:  # the field's default, or "" for text and None for the rest
                 self.defaults[f.attname] = f.get_default()
-        self.json_columns = [
-            index for index, f in enumerate(self.fields) if isinstance(f, models.JSONField)
-        ]
         self.ordered = operator.itemgetter(*self.names)
-        self.rows: list[tuple[Any, ...]] = []
+        self.copy = connection.vendor == "postgresql"
+        self._shapes: dict[tuple[str, ...], _Shape] = {}
+        self.rows: list[Any] = []
         self.written = 0
 
     def add(self, **values: Any) -> None:
-        # A dict merge and an itemgetter: both in C, for millions of rows.
-        self.rows.append(self.ordered({**self.defaults, **values}))
+        if not self.copy:
+            # A dict merge and an itemgetter: both in C.
+            self.rows.append(self.ordered({**self.defaults, **values}))
+            return
+        shape = self._shapes.get(tuple(values))
+        if shape is None:
+            shape = self._shapes[tuple(values)] = self._shape(tuple(values))
+        row = shape.given(values)
+        if shape.conversions:
+            converted = list(row)
+            for index, convert in shape.conversions:
+                converted[index] = convert(converted[index])
+            row = tuple(converted)
+        self.rows.append(shape.template % row)
+
+    def _shape(self, keys: tuple[str, ...]) -> _Shape:
+        given = [f for f in self.fields if f.attname in keys]
+        cells = [
+            "%s"
+            if f.attname in keys
+            else _copy_text(self.defaults[f.attname], f).replace("%", "%%")
+            for f in self.fields
+        ]
+        # Positions of the values to convert among the given ones.
+        conversions = [
+            (index, convert)
+            for index, f in enumerate(given)
+            if (convert := _conversion(f)) is not None
+        ]
+        names = [f.attname for f in given]
+        getter = operator.itemgetter(*names)
+        return _Shape(
+            template="\t".join(cells) + "\n",
+            given=getter if len(names) > 1 else (lambda values: (getter(values),)),
+            conversions=tuple(conversions),
+        )
 
     def flush(self) -> None:
         if not self.rows:
             return
-        if connection.vendor == "postgresql":
+        if self.copy:
             self._copy()
         else:
             self.model._default_manager.bulk_create(
@@ -170,22 +224,58 @@ class TableWriter:
         self.rows = []
 
     def _copy(self) -> None:
-        from psycopg.types.json import Jsonb
-
         columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
         table = connection.ops.quote_name(self.model._meta.db_table)
-        json_columns = self.json_columns
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg's own cursor under Django's wrapper
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in self.rows:
-                    if json_columns:
-                        values = list(row)
-                        for index in json_columns:
-                            values[index] = Jsonb(values[index])
-                        copy.write_row(values)
-                    else:
-                        copy.write_row(row)
+                for start in range(0, len(self.rows), 10_000):
+                    copy.write("".join(self.rows[start : start + 10_000]))
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """How `TableWriter` turns one set of given columns into a COPY line."""
+
+    template: str
+    given: Callable[[dict[str, Any]], tuple[Any, ...]]
+    conversions: tuple[tuple[int, Callable[[Any], Any]], ...]
+
+
+_NULL = "\\N"
+_SPECIAL = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _escaped(text: str) -> str:
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return text.translate(_SPECIAL)
+    return text
+
+
+def _copy_text(value: Any, field: models.Field[Any, Any]) -> str:
+    """One value in COPY's text format (the defaults, rendered once per template)."""
+    if value is None:
+        return _NULL
+    if isinstance(field, models.JSONField):
+        return _escaped(json.dumps(value))
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return _escaped(str(value))
+
+
+def _conversion(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+    """What a given value of this column needs before `%s`; None when `str()` is its COPY text.
+
+    `str()` already is for numbers, dates, aware datetimes and booleans (PostgreSQL reads
+    "True"); NULLs, JSON and text that may hold a tab or a backslash need more.
+    """
+    if isinstance(field, models.JSONField):
+        return lambda value: _NULL if value is None else _escaped(json.dumps(value))
+    if isinstance(field, models.CharField | models.TextField):
+        return lambda value: _NULL if value is None else _escaped(value)
+    if field.null:
+        return lambda value: _NULL if value is None else value
+    return None
 
 
 class Ids:
@@ -234,24 +324,37 @@ def exercise_pool() -> list[Item]:
 
 
 def activity(rng: random.Random, *, learners: int, attempts: int, cap: int) -> list[int]:
-    """Answers per learner: Pareto-distributed, summing to `attempts`, none over `cap`."""
+    """Answers per learner: Pareto-distributed, summing to `attempts`, none over `cap`.
+
+    Water-filling: the most active learners take the cap while their share of what is left
+    exceeds it, the rest share what is left in proportion to their weights (rounded down, the
+    remainder one each to the most active of them). One sort, whatever the number of learners.
+    """
     if attempts > cap * learners:
         raise ValueError(f"{attempts} answers do not fit {learners} learners at {cap} each")
     weights = [rng.paretovariate(PARETO_ALPHA) for _ in range(learners)]
+    order = sorted(range(learners), key=weights.__getitem__, reverse=True)
     counts = [0] * learners
-    open_ = list(range(learners))
-    left = attempts
-    while left > 0:
-        total = sum(weights[i] for i in open_)
-        for i in open_:
-            counts[i] = min(cap, counts[i] + int(weights[i] * left / total))
-        if (
-            attempts - sum(counts) == left
-        ):  # only rounding is left: one more each to the most active
-            for i in sorted(open_, key=lambda j: -weights[j])[:left]:
-                counts[i] += 1
-        open_ = [i for i in open_ if counts[i] < cap]
-        left = attempts - sum(counts)
+    left, total = attempts, math.fsum(weights)
+    capped = 0
+    for i in order:
+        if left < cap or weights[i] * left < cap * total:
+            break
+        counts[i] = cap
+        left -= cap
+        total -= weights[i]
+        capped += 1
+    rest = order[capped:]
+    if rest and left:
+        share = left / total
+        for i in rest:
+            counts[i] = min(cap, int(weights[i] * share))
+        short = left - sum(counts[i] for i in rest)
+        while short > 0:  # once round, but never past the cap
+            for i in rest:
+                if short and counts[i] < cap:
+                    counts[i] += 1
+                    short -= 1
     return counts
 
 
@@ -303,45 +406,61 @@ def load_generate(
         )
     }
     ids = Ids()
-    password = make_password(PASSWORD)
+    # One unusable password for all: hashing one per learner would cost more than her history,
+    # and generated learners sign in with API tokens (the bench) or not at all.
+    password = make_password(None)
     report = LoadReport()
     buffered = 0
 
     def flush() -> None:
         with transaction.atomic():
-            _foreign_key_triggers_off()
+            _bulk_load_settings()
             for writer in writers.values():
                 writer.flush()
 
-    for index in range(learners):
-        zone = rng.choices(zone_names, weights=zone_weights)[0]
-        learner = _Learner(
-            rng=rng,
-            user_id=ids.take(User),
-            zone=zone,
-            now=moment,
-            days=days,
-            answers=counts[index],
-            items=by_track[rng.choice(track_ids)],
-            times=times,
-        )
-        learner.write(writers, ids, password)
-        report.attempts += counts[index]
-        buffered += counts[index] + 1
-        if buffered >= FLUSH_ROWS:
-            flush()
-            buffered = 0
-            if progress:
-                progress(
-                    f"{index + 1} learners, {report.attempts} attempts "
-                    f"({time.perf_counter() - started:.0f} s)"
-                )
-    flush()
+    set_aside = _indexes_set_aside(list(writers), adding=attempts)
+    try:
+        for index in range(learners):
+            zone = rng.choices(zone_names, weights=zone_weights)[0]
+            learner = _Learner(
+                rng=rng,
+                user_id=ids.take(User),
+                zone=zone,
+                now=moment,
+                days=days,
+                answers=counts[index],
+                items=by_track[rng.choice(track_ids)],
+                times=times,
+            )
+            learner.write(writers, ids, password)
+            report.attempts += counts[index]
+            buffered += counts[index] + 1
+            if buffered >= FLUSH_ROWS:
+                flush()
+                buffered = 0
+                if progress:
+                    progress(
+                        f"{index + 1} learners, {report.attempts} attempts "
+                        f"({time.perf_counter() - started:.0f} s)"
+                    )
+        flush()
+    finally:
+        if set_aside and progress:
+            progress(f"rebuilding {len(set_aside)} indexes set aside for the load")
+        _indexes_restore(set_aside)
     _sequences_reset(list(writers))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for model in writers:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    report.load_seconds = time.perf_counter() - started
+    # The leaderboards' standings table is kept by the answer transaction, which the load
+    # bypasses: rebuild its current boards from the ledger just written.
+    if progress:
+        progress("standings of the current boards, from the ledger")
+    tick = time.perf_counter()
+    report.board_scores = standings_recompute()
+    report.standings_seconds = time.perf_counter() - tick
     report.learners = learners
     report.by_table = {model._meta.label: writer.written for model, writer in writers.items()}
     report.xp_events = writers[XPEvent].written
@@ -352,19 +471,64 @@ def load_generate(
     return report
 
 
-def _foreign_key_triggers_off() -> None:
-    """On PostgreSQL, skip the per-row foreign-key triggers for this transaction, if allowed.
+def _bulk_load_settings() -> None:
+    """On PostgreSQL, for this transaction: no per-row foreign-key triggers, no wait for the WAL.
 
     The rows are consistent by construction (ids allocated here); checking millions of them one
-    by one at commit costs more than writing them. Needs a superuser: elsewhere the checks run.
+    by one at commit costs more than writing them. Skipping the triggers needs a superuser:
+    elsewhere the checks run. A load that crashes is started again, so its commits need not wait
+    for the disk.
     """
     if connection.vendor != "postgresql":
         return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off")
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL session_replication_role = replica")
     except DatabaseError:
         pass
+
+
+_PLAIN_INDEXES = """
+    SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+    FROM pg_index i
+    WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT i.indisunique
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+"""
+
+
+def _indexes_set_aside(
+    model_list: list[type[models.Model]], *, adding: int
+) -> list[tuple[str, str]]:
+    """Drop the plain indexes of these tables when the load at least doubles the answers.
+
+    Building an index once over the finished table is much cheaper than updating it row by row
+    (and randomly, for indexes that do not follow the load's order) for millions of rows; for a
+    small cohort appended to a large table it is the other way round, and nothing is dropped.
+    Primary keys and unique indexes stay (they are constraints). Returns (name, definition) for
+    `_indexes_restore`, which the caller runs in a `finally`: only a killed process loses them.
+    """
+    if connection.vendor != "postgresql" or adding < max(1, Attempt.objects.count()):
+        return []
+    aside: list[tuple[str, str]] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in model_list:
+            cursor.execute(_PLAIN_INDEXES, [model._meta.db_table])
+            aside += cursor.fetchall()
+        for name, _ in aside:
+            cursor.execute(f"DROP INDEX {name}")
+    return aside
+
+
+def _indexes_restore(aside: list[tuple[str, str]]) -> None:
+    if not aside:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        for _, definition in aside:
+            cursor.execute(definition)
+        cursor.execute("RESET maintenance_work_mem")
 
 
 def _sequences_reset(model_list: Iterable[type[models.Model]]) -> None:
@@ -494,7 +658,6 @@ class _Learner:
                         response_ms=response_ms,
                         attempt_number=state[0],
                         xp=xp,
-                        idempotency_key=None,
                         created_at=at,
                     )
                     if is_correct:
@@ -532,6 +695,7 @@ class _Learner:
                     summary["questions"] += 1
                     summary["correct"] += is_correct
                     summary["practised_ms"] += response_ms
+                    summary["response_ms"] += response_ms
                     summary[mode_column] += response_ms
                     if item.kind == Exercise.Kind.FACT:
                         summary["new_facts" if state[0] == 1 else "facts_reviewed"] += 1
@@ -637,6 +801,7 @@ def _summary(summaries: dict[date, dict[str, int]], day: date) -> dict[str, int]
 
 _SUMMARY_COUNTERS = (
     "practised_ms",
+    "response_ms",
     "sessions",
     "questions",
     "correct",

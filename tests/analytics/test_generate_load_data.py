@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count, Sum
+from django.db import connection
+from django.db.models import Count, QuerySet, Sum
 
 from accounts.models import User
 from analytics import rollups
 from analytics.models import DailySummary
-from gamification.models import Standing, XPEvent
+from gamification import leaderboards
+from gamification.models import BoardScore, Standing, XPEvent
 from gamification.services import xp_verify
 from practice.models import Attempt, ExerciseProgress, PracticeSession
 from tests.practice.builders import fact_track, times_table
@@ -40,7 +43,10 @@ def test_the_generated_learners_have_exactly_the_answers_asked_for() -> None:
     assert "attempts/s" in output
     assert len(set(User.objects.values_list("timezone", flat=True))) > 5
     times = Attempt.objects.order_by("created_at").values_list("created_at", flat=True)
-    assert (times.last() - times.first()).days > 200  # 400 days asked for: months of history
+    first, last = times.first(), times.last()
+    assert first is not None
+    assert last is not None
+    assert (last - first).days > 200  # 400 days asked for: months of history
 
 
 @pytest.mark.usefixtures("facts")
@@ -91,12 +97,70 @@ def test_the_nightly_rollup_of_any_generated_day_changes_nothing() -> None:
 
 
 @pytest.mark.usefixtures("facts")
+def test_the_boards_standings_agree_with_the_ledger() -> None:
+    generate(learners=50, attempts=3000, days=10, zones=6, seed=13)
+
+    def ledger_totals(events: QuerySet[XPEvent]) -> dict[tuple[int, int], int]:
+        totals: dict[tuple[int, int], int] = {}
+        for user_id, track_id, amount in events.values_list("user_id", "track_id", "amount"):
+            for scope in {0, track_id or 0}:
+                totals[user_id, scope] = totals.get((user_id, scope), 0) + amount
+        return totals
+
+    def board_totals(period: str) -> dict[tuple[int, int], int]:
+        start = leaderboards.period_start(period) or leaderboards.ALL_TIME
+        rows = BoardScore.objects.filter(period=period, starts_on=start)
+        return {(user, track): xp for user, track, xp in rows.values_list("user_id", "track", "xp")}
+
+    assert board_totals("all_time") == ledger_totals(XPEvent.objects.all())
+    week = leaderboards.period_start("weekly")
+    assert week is not None
+    monday = datetime.combine(week, datetime.min.time(), tzinfo=UTC)
+    this_week = XPEvent.objects.filter(
+        created_at__gte=monday, created_at__lt=monday + timedelta(weeks=1)
+    )
+    assert board_totals("weekly") == ledger_totals(this_week)
+
+    learner = Standing.objects.filter(xp__gt=0).order_by("user_id").first()
+    assert learner is not None
+    board = leaderboards.read_sql(period="all_time", user_id=learner.user_id, top=10)
+    totals = sorted(Standing.objects.filter(xp__gt=0).values_list("xp", flat=True), reverse=True)
+    assert [row.xp for row in board.top] == totals[:10]
+    assert board.me is not None
+    assert board.me.rank == 1 + sum(1 for xp in totals if xp > learner.xp)
+
+
+@pytest.mark.usefixtures("facts")
 def test_a_second_run_appends_a_new_cohort() -> None:
     generate(learners=10, attempts=300, seed=1)
     generate(learners=10, attempts=300, seed=1)
 
     assert User.objects.count() == 20
     assert Attempt.objects.count() == 600
+    assert xp_verify() == []
+    all_time = BoardScore.objects.filter(period="all_time", track=0)
+    assert (
+        all_time.aggregate(xp=Sum("xp"))["xp"] == XPEvent.objects.aggregate(xp=Sum("amount"))["xp"]
+    )
+
+
+@pytest.mark.usefixtures("facts")
+def test_a_load_that_sets_indexes_aside_puts_every_one_back() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("indexes are set aside on PostgreSQL only")
+    tables = [model._meta.db_table for model in (User, Attempt, XPEvent, DailySummary)]
+
+    def indexes() -> set[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)", [tables]
+            )
+            return set(cursor.fetchall())
+
+    before = indexes()
+    generate(learners=20, attempts=400, seed=2)  # into empty tables: more than doubles them
+
+    assert indexes() == before
     assert xp_verify() == []
 
 
