@@ -7,7 +7,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 from unittest import mock
@@ -422,18 +422,26 @@ def rollup(day: date, *, with_loop: bool) -> dict[str, Any]:
     result["rollup_s"] = round(min(runs), 3)
     result["rollup_rows_written"] = written
 
+    # Every zone's local day lies in this UTC window (UTC+14 to UTC-12): it lets the floor read
+    # a range of the attempts' `created_at` index, as the rollup may, instead of the whole table.
+    midnight = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+    window = (midnight - timedelta(hours=14), midnight + timedelta(hours=36))
+
     def floor() -> dict[int, tuple[int, int, int]]:
         if connection.vendor == "postgresql":
             sql = """
                 SELECT a.user_id, COUNT(*), COUNT(*) FILTER (WHERE a.is_correct),
                        SUM(LEAST(a.response_ms, %(cap)s))
                 FROM practice_attempt a JOIN accounts_user u ON u.id = a.user_id
-                WHERE a.created_at >= (%(day)s::date)::timestamp AT TIME ZONE u.timezone
+                WHERE a.created_at >= %(first)s AND a.created_at < %(last)s
+                  AND a.created_at >= (%(day)s::date)::timestamp AT TIME ZONE u.timezone
                   AND a.created_at < (%(day)s::date + 1)::timestamp AT TIME ZONE u.timezone
                 GROUP BY a.user_id
             """
             with connection.cursor() as cursor:
-                cursor.execute(sql, {"day": day, "cap": 300_000})
+                cursor.execute(
+                    sql, {"day": day, "cap": 300_000, "first": window[0], "last": window[1]}
+                )
                 return {row[0]: (row[1], row[2], row[3]) for row in cursor.fetchall()}
         totals: dict[int, tuple[int, int, int]] = {}
         for zone in zones:
