@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import random
 import uuid
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 from rest_framework.test import APIClient
@@ -487,3 +489,19 @@ def test_the_statements_of_a_rollup_do_not_grow_with_the_zones(
     # Nothing to write: neither the streaks nor the upsert.
     with django_assert_num_queries(7):
         assert rollup_day(day=DAY) == 0
+
+
+def test_the_migration_fills_the_response_time_of_existing_summaries_from_their_days(
+    learners: list[User],
+) -> None:
+    fill = importlib.import_module("analytics.migrations.0003_dailysummary_response_ms")
+    _history(learners[:-1])
+    rollup_day(day=DAY)
+    rollup_day(day=DAY + timedelta(days=1))
+    counted = dict(DailySummary.objects.values_list("pk", "response_ms"))
+    DailySummary.objects.update(response_ms=0)
+
+    fill.response_ms_fill(django_apps, None)
+
+    assert dict(DailySummary.objects.values_list("pk", "response_ms")) == counted
+    assert all(counted.values())
