@@ -28,8 +28,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Case, Count, DateTimeField, Q, Sum, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, Count, DateTimeField, Field, Q, Sum, Value, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -216,6 +216,71 @@ def _in_own_day(zone_days: list[ZoneDay], field: str) -> Q:
     ) & Q(**{f"{field}__gte": bound("start"), f"{field}__lt": bound("end")})
 
 
+def _answers(zone_days: list[ZoneDay]) -> list[dict[str, Any]]:
+    """The answers' numbers of the day, by learner: one statement in two steps.
+
+    The answers are summed per session first, and only those sums meet their session (for its
+    mode): a day's thousands of sessions are looked up, not each of its answers. The inner
+    GROUP BY is the ORM's own SQL; the outer one, which the ORM cannot write over a subquery, is
+    plain SQL that both databases read alike.
+    """
+    fact = Q(exercise__in=Exercise.objects.filter(kind=Exercise.Kind.FACT).values("pk"))
+    per_session = (
+        Attempt.objects.filter(_in_own_day(zone_days, "created_at"))
+        .values("user_id", "session_id")
+        .annotate(
+            questions=Count("pk"),
+            correct=Count("pk", filter=Q(is_correct=True)),
+            practised_ms=active_ms_sum(),
+            response_total=Sum("response_ms", default=0),
+            facts_reviewed=Count("pk", filter=fact & Q(attempt_number__gt=1)),
+            new_facts=Count("pk", filter=fact & Q(attempt_number=1)),
+            facts_mastered=Count("pk", filter=Q(newly_mastered=True)),
+        )
+        .order_by()
+    )
+    inner, inner_params = per_session.query.sql_with_params()
+    quote = connection.ops.quote_name
+    sums = list(per_session.query.annotations)
+    # Each mode's time in its column; a mode without a column of its own counts as a lesson.
+    own_column = {mode: column for mode, column in MODE_COLUMNS.items() if column != "lesson_ms"}
+    session_mode = PracticeSession._meta.get_field("mode")
+    assert isinstance(session_mode, Field)
+    mode, active = f"s.{quote(session_mode.column)}", f"g.{quote('practised_ms')}"
+    by_mode = [
+        (column, f"SUM(CASE WHEN {mode} = %s THEN {active} ELSE 0 END)", [own])
+        for own, column in own_column.items()
+    ]
+    others = ", ".join(["%s"] * len(own_column))
+    by_mode.append(
+        (
+            "lesson_ms",
+            f"SUM(CASE WHEN {mode} IN ({others}) THEN 0 ELSE {active} END)",
+            [*own_column],
+        )
+    )
+    columns = [*sums, *(column for column, _, _ in by_mode)]
+    selected = ", ".join(
+        [f"SUM(g.{quote(name)})" for name in sums] + [sql for _, sql, _ in by_mode]
+    )
+    # Identifiers come from the models' metadata, values are parameters: nothing is injected.
+    sql = (
+        f"SELECT g.{quote('user_id')}, {selected} "  # noqa: S608
+        f"FROM ({inner}) g "
+        f"INNER JOIN {quote(PracticeSession._meta.db_table)} s "
+        f"ON s.{quote(PracticeSession._meta.pk.column)} = g.{quote('session_id')} "
+        f"GROUP BY g.{quote('user_id')}"
+    )
+    # The modes' parameters come first in the text (the select list), the subquery's after.
+    params = [param for _, _, mode_params in by_mode for param in mode_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *inner_params])
+        return [
+            {"user_id": user_id, **dict(zip(columns, values, strict=True))}
+            for user_id, *values in cursor.fetchall()
+        ]
+
+
 def _recompute(day: date, zone_days: list[ZoneDay]) -> dict[int, dict[str, Any]]:
     """The day's numbers of every learner of these zones who did something, by user id.
 
@@ -226,28 +291,7 @@ def _recompute(day: date, zone_days: list[ZoneDay]) -> dict[int, dict[str, Any]]
     day's practice time reached the goal the learner had then (a goal changed later does not
     rewrite her past days).
     """
-    fact = Q(exercise__kind=Exercise.Kind.FACT)
-    # Each mode's time in its column; a mode without a column of its own counts as a lesson.
-    own_column = {mode: column for mode, column in MODE_COLUMNS.items() if column != "lesson_ms"}
-    by_mode = {
-        column: active_ms_sum(filter=Q(session__mode=mode)) for mode, column in own_column.items()
-    }
-    by_mode["lesson_ms"] = active_ms_sum(filter=~Q(session__mode__in=own_column))
-    answers = (
-        Attempt.objects.filter(_in_own_day(zone_days, "created_at"))
-        .values("user_id")
-        .annotate(
-            questions=Count("pk"),
-            correct=Count("pk", filter=Q(is_correct=True)),
-            practised_ms=active_ms_sum(),
-            response_total=Sum("response_ms", default=0),
-            facts_reviewed=Count("pk", filter=fact & Q(attempt_number__gt=1)),
-            new_facts=Count("pk", filter=fact & Q(attempt_number=1)),
-            facts_mastered=Count("pk", filter=Q(newly_mastered=True)),
-            **by_mode,
-        )
-        .order_by()
-    )
+    answers = _answers(zone_days)
     sessions = (
         PracticeSession.objects.filter(
             _in_own_day(zone_days, "ended_at"), status=PracticeSession.Status.COMPLETED
@@ -273,8 +317,8 @@ def _recompute(day: date, zone_days: list[ZoneDay]) -> dict[int, dict[str, Any]]
         .order_by()
     )
     days: dict[int, dict[str, Any]] = defaultdict(_empty)
-    for query in (answers, sessions, xp):
-        for row in query:
+    for rows in (answers, sessions, xp):
+        for row in rows:
             user_id = row.pop("user_id")
             days[user_id].update(
                 {RENAMED.get(name, name): int(value) for name, value in row.items()}
