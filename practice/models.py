@@ -412,3 +412,96 @@ def _container_saved(sender: Any, instance: Lesson | Unit, **kwargs: Any) -> Non
         else Exercise.objects.filter(lesson__unit=instance)
     )
     question_stamps_forget(list(exercises.values_list("pk", "updated_at")))
+
+
+CODE_SOURCE_MAX_BYTES = 64 * 1024  # the runner's own cap (`coderunner.Limits.source_kb`)
+
+
+class CodeSubmission(models.Model):
+    """Learner code sent to a code question, recorded before it is run.
+
+    A `run` tries the sample tests only and is never graded; a `submit` is graded on every test
+    and, once judged, records its answer (`attempt`) through the answer path like any other.
+    A submission is queued, then running, then finished with the runner's status; a finished one
+    never changes again (a retried task, or a run the sweeper gave up on, leaves it alone).
+    """
+
+    class Kind(models.TextChoices):
+        RUN = "run", "Run the sample tests"
+        SUBMIT = "submit", "Submit for grading"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        PASSED = "passed", "Passed"
+        FAILED = "failed", "Failed"
+        PARTIAL = "partial", "Partly passed"
+        TIMEOUT = "timeout", "Timed out"
+        ERROR = "error", "Error"
+
+    PENDING = (Status.QUEUED, Status.RUNNING)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="code_submissions"
+    )
+    session = models.ForeignKey(
+        PracticeSession, on_delete=models.CASCADE, related_name="code_submissions"
+    )
+    exercise = models.ForeignKey(
+        Exercise, on_delete=models.PROTECT, related_name="code_submissions"
+    )
+    plan_index = models.PositiveIntegerField()
+    source = models.TextField()
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    status = models.CharField(max_length=7, choices=Status.choices, default=Status.QUEUED)
+    score = models.FloatField(null=True, blank=True)
+    time_ms = models.FloatField(null=True, blank=True)
+    peak_memory_kb = models.PositiveIntegerField(null=True, blank=True)
+    # The runner's TestResults as it gave them (hidden tests: name, passed and verdict only).
+    tests = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    response_ms = models.PositiveIntegerField(default=0)
+    hints_used = models.PositiveSmallIntegerField(default=0)
+    # NULL, not "": unique only among submissions that carry a key.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+    attempt = models.OneToOneField(
+        Attempt,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="code_submission",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    worker_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times a worker started running it."
+    )
+
+    class Meta:
+        indexes = [
+            # The sweeper: pending submissions by how long they have been at it.
+            models.Index(fields=["status", "started_at"], name="code_submission_sweep_idx"),
+            models.Index(
+                fields=["user", "exercise", "-created_at"], name="code_submission_mine_idx"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="code_submission_idempotency_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=1),
+                name="code_submission_score_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Code {self.kind} {self.pk} of {self.user_id}: {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in self.PENDING
