@@ -34,7 +34,9 @@ from __future__ import annotations
 import json
 import math
 import operator
+import queue
 import random
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -210,27 +212,80 @@ class TableWriter:
             conversions=tuple(conversions),
         )
 
-    def flush(self) -> None:
-        if not self.rows:
+    def take(self) -> list[Any]:
+        """The rows buffered so far, counted as written: `write` them (or a `_Copier` does)."""
+        rows, self.rows = self.rows, []
+        self.written += len(rows)
+        return rows
+
+    def write(self, rows: list[Any]) -> None:
+        if not rows:
             return
         if self.copy:
-            self._copy()
+            self._copy(rows)
         else:
             self.model._default_manager.bulk_create(
-                [self.model(**dict(zip(self.names, row, strict=True))) for row in self.rows],
+                [self.model(**dict(zip(self.names, row, strict=True))) for row in rows],
                 batch_size=500,
             )
-        self.written += len(self.rows)
-        self.rows = []
 
-    def _copy(self) -> None:
+    def _copy(self, rows: list[str]) -> None:
         columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
         table = connection.ops.quote_name(self.model._meta.db_table)
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg's own cursor under Django's wrapper
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for start in range(0, len(self.rows), 10_000):
-                    copy.write("".join(self.rows[start : start + 10_000]))
+                for start in range(0, len(rows), 10_000):
+                    copy.write("".join(rows[start : start + 10_000]))
+
+
+Batch = list[tuple[TableWriter, list[Any]]]
+
+
+def _batch_write(batch: Batch) -> None:
+    with transaction.atomic():
+        _bulk_load_settings()
+        for writer, rows in batch:
+            writer.write(rows)
+
+
+class _Copier:
+    """Writes batches on a connection of its own while the next batch is being generated.
+
+    Generating is Python on one core, COPY is PostgreSQL on another: in turn they take the sum
+    of both times, side by side about the longer. One batch waits at most (the queue holds one),
+    so memory stays flat. Only outside a transaction: a test's rows would not be visible to
+    another connection, nor rolled back with the test.
+    """
+
+    def __init__(self) -> None:
+        self.batches: queue.Queue[Batch | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="load-data-copy", daemon=True)
+        self.thread.start()
+
+    def put(self, batch: Batch) -> None:
+        if self.error is not None:
+            raise self.error
+        self.batches.put(batch)
+
+    def close(self) -> None:
+        """Wait for the batches given so far; raise what writing them raised."""
+        self.batches.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        try:
+            while (batch := self.batches.get()) is not None:
+                if self.error is None:  # after a failure, drain: the generator must not block
+                    try:
+                        _batch_write(batch)
+                    except BaseException as exc:  # noqa: BLE001 - raised in the generator's thread
+                        self.error = exc
+        finally:
+            connection.close()  # this thread's own
 
 
 @dataclass(frozen=True)
@@ -412,13 +467,16 @@ def load_generate(
     report = LoadReport()
     buffered = 0
 
-    def flush() -> None:
-        with transaction.atomic():
-            _bulk_load_settings()
-            for writer in writers.values():
-                writer.flush()
-
     set_aside = _indexes_set_aside(list(writers), adding=attempts)
+    copier = _Copier() if writers[User].copy and not connection.in_atomic_block else None
+
+    def flush() -> None:
+        batch = [(writer, writer.take()) for writer in writers.values()]
+        if copier is not None:
+            copier.put(batch)
+        else:
+            _batch_write(batch)
+
     try:
         for index in range(learners):
             zone = rng.choices(zone_names, weights=zone_weights)[0]
@@ -444,7 +502,11 @@ def load_generate(
                         f"({time.perf_counter() - started:.0f} s)"
                     )
         flush()
+        if copier is not None:
+            copier.close()
     finally:
+        if copier is not None and copier.thread.is_alive():
+            copier.close()  # after a failure here: the rows given so far are written
         if set_aside and progress:
             progress(f"rebuilding {len(set_aside)} indexes set aside for the load")
         _indexes_restore(set_aside)
