@@ -80,10 +80,11 @@ typecheck: install-dev
 	$(BIN)/lint-imports --no-cache
 
 # `make bench`: the answer path vs the framework floor through gunicorn, then the work that grows
-# with data (leaderboards, rollup) on a generated population, statements per request and the
-# grading benchmark; results in bench/results/ (bench/README.md says how to read them). Uses
-# PostgreSQL (its own database calcuingo_bench) and Redis (database 12) when reachable, else
-# says what it skipped. BENCH_SCALE=full for 10 M attempts / 1 M learners; BENCH_ARGS for more.
+# with data (leaderboards and their rebuild, rollup, statistics refresh) on a generated
+# population, statements per request and the grading benchmark; results in bench/results/
+# (BENCH_RESULTS=<dir> for elsewhere; bench/README.md says how to read them). Uses PostgreSQL
+# (its own database calcuingo_bench) and Redis (database 12) when reachable, else says what it
+# skipped. BENCH_SCALE=full for 10 M attempts / 1 M learners; BENCH_ARGS for more.
 # Timings never fail: benchmarks report. `make bench-inprocess` runs the older in-process ones.
 bench: install-dev
 	$(BIN)/python -m bench --scale $${BENCH_SCALE:-small} $(BENCH_ARGS)
