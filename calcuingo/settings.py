@@ -212,6 +212,12 @@ CELERY_TASK_ANNOTATIONS = {
     "analytics.tasks.streak_reminders_send": {"soft_time_limit": 240, "time_limit": 300},
     "gamification.tasks.leaderboards_rebuild": {"soft_time_limit": 240, "time_limit": 300},
 }
+# Learner code is graded on a queue of its own, by workers on hosts of their own (they need
+# bubblewrap; see curriculum/grading/coderunner): `celery -A calcuingo worker -Q code
+# --concurrency=<cores>` — each run holds a process for its whole sandbox, so the worker's
+# concurrency is the host's limit on simultaneous sandboxes (prefetch 1, above: a long run
+# never holds a second message hostage). The other workers leave out `code` (`-Q celery`).
+CELERY_TASK_ROUTES = {"practice.tasks.code_grade_task": {"queue": "code"}}
 
 
 # Periodic work; times are UTC. The daily-summary rollup recomputes each learner's *local*
@@ -262,7 +268,28 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": crontab(minute=40),
         "options": {"expires": 55 * 60},
     },
+    "sweep-stuck-code-runs": {
+        "task": "practice.tasks.code_sweep_stuck",
+        "schedule": crontab(),  # every minute
+        "options": {"expires": 50},
+    },
 }
+
+# --- Code exercises -------------------------------------------------------------------------
+# Per learner: submissions queued or running at once, and sample runs a minute.
+CODE_RUNS_PER_LEARNER = env.int("CODE_RUNS_PER_LEARNER", default=2)
+CODE_RUNS_PER_MINUTE = env.int("CODE_RUNS_PER_MINUTE", default=10)
+# A run is given up ("did not finish; try again") when it has been running this much longer
+# than its exercise's budget, or queued for this many minutes.
+CODE_RUNNING_MARGIN_SECONDS = env.int("CODE_RUNNING_MARGIN_SECONDS", default=60)
+CODE_QUEUED_MAX_MINUTES = env.int("CODE_QUEUED_MAX_MINUTES", default=10)
+# The web process refuses code when this host has no sandbox. Turn it off where the web hosts
+# never run code and only the `code` queue's hosts have bubblewrap.
+CODE_SANDBOX_CHECK = env.bool("CODE_SANDBOX_CHECK", default=True)
+if min(CODE_RUNS_PER_LEARNER, CODE_RUNS_PER_MINUTE, CODE_QUEUED_MAX_MINUTES) < 1:
+    raise ImproperlyConfigured(
+        "CODE_RUNS_PER_LEARNER, CODE_RUNS_PER_MINUTE and CODE_QUEUED_MAX_MINUTES must be at least 1"
+    )
 
 # --- Retention ------------------------------------------------------------------------------
 # Learning events older than this are folded into daily counts per type, then deleted.

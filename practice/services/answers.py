@@ -61,6 +61,9 @@ ELO_K = 24.0
 
 
 SKIPPED_MESSAGE = "This question is being fixed — it won't count. On to the next one."
+CODE_ANSWER_MESSAGE = (
+    "This is a code question: send your code to POST /api/v1/sessions/{id}/code instead."
+)
 
 
 @dataclass
@@ -214,6 +217,7 @@ def answer_record(
     input_method: str = "keyboard",
     confidence: int | None = None,
     idempotency_key: str | None = None,
+    verdict: grading.Verdict | None = None,
 ) -> AnswerResult:
     """`answer_submit` in the caller's transaction, on the rows `answer_lock` locked.
 
@@ -221,6 +225,11 @@ def answer_record(
     together), the exercise (cached), her progress on it, then one write each of the attempt,
     the progress, the session, the unit, track and skill counters, the XP ledger and the
     standing, the day's summary and the learning event.
+
+    `verdict` is a judgement made elsewhere, used instead of grading `response`: a code
+    answer is judged by its tests in the sandbox, outside any transaction
+    (`practice.services.code`), and only then recorded here. A code question answered
+    without one is refused: its answers go through `code_submit`.
     """
     assert transaction.get_connection().in_atomic_block, "answer_record needs a transaction"
     session = lock.session
@@ -254,16 +263,19 @@ def answer_record(
     # 2. Judge: pure code, bounded in time, no queries; sample points seeded by the attempt, so
     # that a regrade of the stored attempt reproduces the verdict.
     values = variant_values(exercise, item["seed"])
-    try:
-        verdict = grading.grade(
-            exercise.kind,
-            exercise.grading_spec(),
-            response,
-            values=values,
-            seed=f"{user.pk}:{exercise.pk}:{attempt_number}",
-        )
-    except grading.SpecError as error:
-        return _skip_broken(user=user, lock=lock, exercise=exercise, error=error, at=now)
+    if verdict is None:
+        if exercise.kind == Exercise.Kind.CODE:
+            raise ApplicationError(CODE_ANSWER_MESSAGE, field="exercise", code="code_question")
+        try:
+            verdict = grading.grade(
+                exercise.kind,
+                exercise.grading_spec(),
+                response,
+                values=values,
+                seed=f"{user.pk}:{exercise.pk}:{attempt_number}",
+            )
+        except grading.SpecError as error:
+            return _skip_broken(user=user, lock=lock, exercise=exercise, error=error, at=now)
     limit_s = session.config.get("per_question_seconds")
     if limit_s and response_ms > int(limit_s) * 1000:
         # A quiz question answered after its time is up counts as missed, like on an exam.
