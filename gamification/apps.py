@@ -19,12 +19,13 @@ def _reseed(sender: AppConfig, apps: Any = None, **kwargs: Any) -> None:
 
 
 def _forget_on_boards(sender: Any, user: Any, **kwargs: Any) -> None:
-    """An account is being deleted: after commit, take her off the Redis leaderboards."""
+    """An account is being deleted: off the boards' counts now, off Redis after commit."""
     from django.db import transaction
 
-    from .leaderboards import member_forget
+    from .leaderboards import member_drop, member_forget
 
     user_id = user.pk
+    member_drop(user_id=user_id)
     transaction.on_commit(lambda: member_forget(user_id=user_id))
 
 

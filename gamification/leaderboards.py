@@ -39,7 +39,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
@@ -208,23 +208,89 @@ def scores_add(
     if then_update is not None and connection.vendor == "postgresql":
         queryset, changes = then_update
         update, update_params = _update_sql(queryset, changes)
+        steps, step_params = [f"board AS ({upsert})"], list(params)
+        if not hidden:
+            # Her old total leaves each board's count and the new one joins it.
+            added = ", ".join(["(%s, %s::date, %s, %s)"] * len(rows))
+            steps += [
+                f"added (period, starts_on, track, amount) AS (VALUES {added})",
+                f"moved AS ({_counts_upsert(MOVES)})",
+            ]
+            for (period, starts_on, scope), (xp, _) in rows.items():
+                step_params += [period, starts_on, scope, xp]
         returned = _fetch(
-            f"WITH board AS ({upsert}) {update} RETURNING (SELECT "  # noqa: S608 - no input
-            "json_agg(json_build_array(period, starts_on, track, rank_key)) FROM board)",
-            [*params, *update_params],
+            f"WITH {', '.join(steps)} {update} RETURNING (SELECT "  # noqa: S608 - no input
+            "json_agg(json_build_array(period, starts_on, track, rank_key, xp)) FROM board)",
+            [*step_params, *update_params],
         )[0][0]
     else:
         returned = _fetch(upsert, params)
+        if not hidden:
+            moves: dict[tuple[str, date, int, int], int] = {}
+            for period, starts_on, scope, _, xp in returned:
+                start = _date(starts_on)
+                now_on = (period, start, scope, xp)
+                moves[now_on] = moves.get(now_on, 0) + 1
+                before = (period, start, scope, xp - rows[(period, start, scope)][0])
+                if before[3] > 0:
+                    moves[before] = moves.get(before, 0) - 1
+            counts_add(moves)
         if then_update is not None:
             queryset, changes = then_update
             queryset.update(**changes)
     scores = []
-    for period, starts_on, scope, rank_key in returned or []:
-        start = starts_on if isinstance(starts_on, date) else date.fromisoformat(str(starts_on))
+    for period, starts_on, scope, rank_key, _ in returned or []:
+        start = _date(starts_on)
         scores.append(
             Score(key_for(period, start, scope), int(rank_key), _expire_at(period, start))
         )
     return scores
+
+
+# The count changes of an answer, from the upserted rows (`board`) and what each board added
+# (`added`): +1 on each new total, -1 on each old one.
+MOVES = """
+    SELECT period, starts_on, track, xp, SUM(delta) FROM (
+        SELECT b.period, b.starts_on, b.track, b.xp, 1 AS delta FROM board b
+        UNION ALL
+        SELECT b.period, b.starts_on, b.track, b.xp - a.amount, -1 FROM board b
+        JOIN added a ON a.period = b.period AND a.starts_on = b.starts_on AND a.track = b.track
+        WHERE b.xp - a.amount > 0
+    ) moves GROUP BY period, starts_on, track, xp ORDER BY period, starts_on, track, xp
+"""
+
+
+def _date(value: Any) -> date:
+    """A date column as a row or JSON gives it (SQLite and `json_agg` give text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _counts_upsert(select: str) -> str:
+    """Add the (period, starts_on, track, xp, learners) rows of `select` to the counts."""
+    from .models import BoardCount
+
+    table = connection.ops.quote_name(BoardCount._meta.db_table)
+    return (
+        f"INSERT INTO {table} (period, starts_on, track, xp, learners) {select} "
+        "ON CONFLICT (period, starts_on, track, xp) "
+        f"DO UPDATE SET learners = {table}.learners + EXCLUDED.learners"
+    )
+
+
+def counts_add(moves: dict[tuple[str, date, int, int], int]) -> None:
+    """Add to how many learners hold each total: {(period, start, track, xp): change}.
+
+    In a fixed order, so that two transactions moving the same totals never deadlock.
+    """
+    changes = sorted((board, change) for board, change in moves.items() if change)
+    if not changes:
+        return
+    values = " UNION ALL ".join(["SELECT %s, %s, %s, %s, %s"] * len(changes))
+    params = [value for board, change in changes for value in (*board, change)]
+    with connection.cursor() as cursor:
+        # SQLite reads `INSERT … SELECT … ON CONFLICT` only with a WHERE in the SELECT.
+        select = f"SELECT * FROM ({values}) moves WHERE 1 = 1"  # noqa: S608 - placeholders
+        cursor.execute(_counts_upsert(select), params)
 
 
 def _upsert(
@@ -244,7 +310,7 @@ def _upsert(
         "ON CONFLICT (user_id, period, starts_on, track) DO UPDATE SET "
         f"xp = {total}, tick = {latest}, "
         f"rank_key = -(({capped}) * {TICK_SPAN} + {TICK_SPAN - 1} - ({latest})) "
-        "RETURNING period, starts_on, track, rank_key"
+        "RETURNING period, starts_on, track, rank_key, xp"
     )
     return sql, params
 
@@ -330,6 +396,23 @@ def _current_rows(user_id: int, at: datetime | None = None) -> list[tuple[str, i
 
 def _current_starts(now: datetime) -> set[date]:
     return {_stored_start(period, now) for period in PERIODS}
+
+
+def visibility_set(*, user_id: int, hidden: bool) -> None:
+    """Hide her rows on every board, or show them again, with the boards' counts (in SQL)."""
+    moves: dict[tuple[str, date, int, int], int] = {}
+    for period, starts_on, track, xp in _fetch(
+        f"UPDATE {_table()} SET hidden = %s WHERE user_id = %s AND hidden = %s "  # noqa: S608
+        "RETURNING period, starts_on, track, xp",
+        [hidden, user_id, not hidden],
+    ):
+        moves[(period, _date(starts_on), track, xp)] = -1 if hidden else 1
+    counts_add(moves)
+
+
+def member_drop(*, user_id: int) -> None:
+    """Her account is being deleted: her rows leave the boards' counts before they go."""
+    visibility_set(user_id=user_id, hidden=True)
 
 
 def member_visibility(*, user_id: int, visible: bool) -> None:
@@ -476,15 +559,19 @@ def read_sql(*, period: str, user_id: int, track_id: int | None = None, top: int
     around = [*reversed(above), *from_her] if on_board else []
     ranks: dict[int, int] = {}
     if around:
-        # 1 + how many have more XP, for each total around her: one pass over the index.
+        # 1 + how many have more XP, for each total around her: a sum over the board's counts
+        # of the totals above the lowest of them (a few thousand rows at most).
+        from .models import BoardCount
+
+        counts_table = connection.ops.quote_name(BoardCount._meta.db_table)
         levels = sorted({xp_of(key) for _, key, _ in around})
-        bounds = [_more_xp_than(xp) for xp in levels]
-        counts = ", ".join(
-            ["COALESCE(SUM(CASE WHEN s.rank_key <= %s THEN 1 ELSE 0 END), 0)"] * len(bounds)
+        sums = ", ".join(
+            ["COALESCE(SUM(CASE WHEN c.xp > %s THEN c.learners ELSE 0 END), 0)"] * len(levels)
         )
         counted = _fetch(
-            f"SELECT {counts} FROM {table} s WHERE {_board()} AND s.rank_key <= %s",  # noqa: S608
-            [*bounds, *board, max(bounds)],
+            f"SELECT {sums} FROM {counts_table} c WHERE c.period = %s "  # noqa: S608
+            "AND c.starts_on = %s AND c.track = %s AND c.xp > %s",
+            [*levels, *board, min(levels)],
         )[0]
         ranks = {xp: int(count) + 1 for xp, count in zip(levels, counted, strict=True)}
     top_rows = _ranked(leaders, {}, first_rank=1)
@@ -653,13 +740,14 @@ def _rebuild(client: Any, now: datetime) -> int:
 
 def standings_prune(*, at: datetime | None = None) -> int:
     """Drop the rows of daily and weekly boards too old to be read or archived."""
-    from .models import BoardScore
+    from .models import BoardCount, BoardScore
 
     now = (at or timezone.now()).astimezone(UTC)
     gone = 0
     for period, keep in KEEP.items():
         cutoff = (now - keep).date()
         gone += BoardScore.objects.filter(period=period, starts_on__lt=cutoff).delete()[0]
+        BoardCount.objects.filter(period=period, starts_on__lt=cutoff).delete()
     return gone
 
 
@@ -668,12 +756,13 @@ def standings_recompute(*, at: datetime | None = None, models: Any = None) -> in
 
     For a ledger written around the services (bulk loads, the migration that created the
     table). The ledger is read grouped by learner and track, streamed; the rows go in batches.
-    `models` is (XPEvent, BoardScore, Standing) from a migration's app registry, when called
-    from one.
+    `models` is (XPEvent, BoardScore, Standing[, BoardCount]) from a migration's app
+    registry, when called from one. The counts of learners per total are rewritten with them.
     """
-    from .models import BoardScore, Standing, XPEvent
+    from .models import BoardCount, BoardScore, Standing, XPEvent
 
-    events, scores, standings = models or (XPEvent, BoardScore, Standing)
+    # A migration from before the counts existed passes three models: no counts to rewrite.
+    events, scores, standings, *counts = models or (XPEvent, BoardScore, Standing, BoardCount)
     now = at or timezone.now()
     hidden = set(
         standings.objects.filter(leaderboard_opt_out=True).values_list("user_id", flat=True)
@@ -710,7 +799,30 @@ def standings_recompute(*, at: datetime | None = None, models: Any = None) -> in
             batch += _rows_of(scores, period, start, totals, hidden)
             scores.objects.bulk_create(batch, batch_size=CHUNK)
             written += len(batch)
+            if counts:
+                counts_recompute(period=period, starts_on=start, models=(scores, counts[0]))
     return written
+
+
+def counts_recompute(*, period: str, starts_on: date, models: Any = None) -> None:
+    """Rewrite one period's counts of learners per total from its `BoardScore` rows."""
+    from .models import BoardCount, BoardScore
+
+    scores, counts = models or (BoardScore, BoardCount)
+    counts.objects.filter(period=period, starts_on=starts_on).delete()
+    grouped = (
+        scores.objects.filter(period=period, starts_on=starts_on, hidden=False)
+        .values_list("track", "xp")
+        .annotate(learners=Count("pk"))
+        .order_by()
+    )
+    counts.objects.bulk_create(
+        (
+            counts(period=period, starts_on=starts_on, track=track, xp=xp, learners=learners)
+            for track, xp, learners in grouped.iterator(chunk_size=CHUNK)
+        ),
+        batch_size=CHUNK,
+    )
 
 
 def _rows_of(

@@ -320,3 +320,29 @@ class BoardScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.starts_on} track {self.track}: {self.user_id} {self.xp} XP"
+
+
+class BoardCount(models.Model):
+    """How many visible learners hold each XP total on a current board.
+
+    A rank is 1 + the learners with more XP: the sum of this table's rows above her total, a
+    few thousand rows at most (totals are small numbers shared by many), where counting her
+    board's rows would read half of a million-row board. Kept by the same statements that move
+    `BoardScore` (`gamification.leaderboards`).
+    """
+
+    period = models.CharField(max_length=10)
+    starts_on = models.DateField()
+    track = models.PositiveIntegerField()
+    xp = models.PositiveIntegerField()
+    learners = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "starts_on", "track", "xp"], name="board_count_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.starts_on} track {self.track}: {self.learners} on {self.xp}"

@@ -25,7 +25,6 @@ from .models import (
     MAX_STREAK_FREEZES,
     Achievement,
     Avatar,
-    BoardScore,
     Standing,
     StreakDay,
     UserAchievement,
@@ -674,7 +673,7 @@ def avatar_select(*, user: User, avatar: Avatar) -> Standing:
 def leaderboard_opt_set(*, user: User, opt_out: bool) -> Standing:
     standing = standing_ensure(user=user)
     Standing.objects.filter(pk=standing.pk).update(leaderboard_opt_out=opt_out)
-    BoardScore.objects.filter(user=user).update(hidden=opt_out)
+    leaderboards.visibility_set(user_id=user.pk, hidden=opt_out)
     standing.leaderboard_opt_out = opt_out
     transaction.on_commit(
         lambda: leaderboards.member_visibility(user_id=user.pk, visible=not opt_out)

@@ -239,6 +239,9 @@ def test_beat_sends_the_scheduled_task_and_the_worker_runs_it(
 ) -> None:
     learner = UserFactory(username="ada")
     _practised(learner, at=datetime(2025, 3, 9, 12, 0, tzinfo=UTC), answers=4)
+    # Statistics are read from the daily summaries (the answer path keeps them; these answers
+    # were written around it): the rollup makes them.
+    rollup_day(day=DAY.isoformat())
     # The production schedule, replaced by one entry due every second on this test's queue
     # (under the CELERY_ namespace, as the app reads it).
     beat = (

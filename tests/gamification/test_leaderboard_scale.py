@@ -318,3 +318,49 @@ def test_rebuilding_from_the_ledger_puts_bulk_loaded_xp_on_the_boards() -> None:
     assert before.top == []
     assert [(row.rank, row.username, row.xp) for row in after.top] == [(1, "loaded", 70)]
     assert "3 standings recomputed" in out.getvalue()
+
+
+def test_the_counts_behind_sql_ranks_follow_answers_opt_outs_and_deletions(
+    tied: dict[str, User], django_capture_on_commit_callbacks: Capture
+) -> None:
+    from django.db.models import Count
+
+    from accounts.data_rights import account_delete
+    from gamification.models import BoardCount
+    from gamification.services import leaderboard_opt_set
+
+    def counts() -> list[tuple[Any, ...]]:
+        rows = BoardCount.objects.filter(learners__gt=0)
+        return sorted(rows.values_list("period", "starts_on", "track", "xp", "learners"))
+
+    def from_the_scores() -> list[tuple[Any, ...]]:
+        visible = BoardScore.objects.filter(hidden=False).values_list(
+            "period", "starts_on", "track", "xp"
+        )
+        return sorted(visible.annotate(learners=Count("pk")).order_by())
+
+    def fays_rank() -> int | None:
+        board = leaderboards.read_sql(period="daily", user_id=tied["fay"].pk)
+        return board.me.rank if board.me else None
+
+    assert counts() == from_the_scores()
+    assert fays_rank() == 6
+    with django_capture_on_commit_callbacks(execute=True):
+        leaderboard_opt_set(user=tied["bea"], opt_out=True)
+        pay(tied["bea"], 40, today_at(900))  # paid while out: on no count
+    assert (counts(), fays_rank()) == (from_the_scores(), 5)
+    with django_capture_on_commit_callbacks(execute=True):
+        leaderboard_opt_set(user=tied["bea"], opt_out=False)
+        pay(tied["dee"], 1, today_at(950))
+    assert (counts(), fays_rank()) == (from_the_scores(), 6)
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(learner=tied["cyd"], by=tied["cyd"])
+    assert (counts(), fays_rank()) == (from_the_scores(), 5)
+    board = leaderboards.read_sql(period="weekly", user_id=tied["ada"].pk)
+    assert [(row.rank, row.username, row.xp) for row in board.top][0] == (1, "bea", 60)
+    assert [(row.rank, row.username, row.xp) for row in board.around_me] == [
+        (2, "eve", 30),
+        (3, "dee", 21),
+        (4, "ada", 20),
+        (5, "fay", 10),
+    ]

@@ -10,10 +10,11 @@ What a right answer mid-session runs, one statement each: the token with its use
 and standing locked with her progress on the exercise and her next achievement thresholds; the
 attempt; her progress; the session; the track, unit (returning what completing it needs) and
 skill counters; the day's summary (returning the goal) and the learning event; the XP ledger;
-the standing, which carries the XP's upsert into her leaderboard rows as a data-modifying `WITH`
-on PostgreSQL (SQLite cannot write two tables in one statement: `BOARDS` is the one more it
-takes for an answer that pays XP). A wrong answer writes no XP but still moves the standing's stamp (how an answer
-that waited for her lock tells that her progress, read with it, must be read again).
+the standing, which carries the XP's upserts into her leaderboard rows and the boards' counts
+of learners per total as data-modifying `WITH`s on PostgreSQL (SQLite cannot write three tables
+in one statement: `BOARDS` are the two more it takes for an answer that pays XP). A wrong answer
+writes no XP but still moves the standing's stamp (how an answer that waited for her lock tells
+that her progress, read with it, must be read again).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 ClientFor = Callable[[User], APIClient]
 
-BOARDS = 0 if connection.vendor == "postgresql" else 1
+BOARDS = 0 if connection.vendor == "postgresql" else 2
 WRONG = 11
 RIGHT = 12 + BOARDS
 FIRST_IN_A_NEW_TRACK = 23 + BOARDS
