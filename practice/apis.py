@@ -28,13 +28,20 @@ from calcuingo.api.tokens import TokenAuthentication
 from calcuingo.exceptions import ApplicationError
 from curriculum import grading
 from curriculum.models import Hint
-from curriculum.selectors import lessons_visible_to, tracks_visible_to, units_visible_to
+from curriculum.selectors import (
+    exercises_visible_to,
+    lessons_visible_to,
+    tracks_visible_to,
+    units_visible_to,
+)
 
 from . import presenters, selectors, services
-from .models import PracticeSession
+from .models import CodeSubmission, PracticeSession
 from .serializers import (
     AnswerInputSerializer,
     AnswerOutputSerializer,
+    CodeSubmissionSerializer,
+    CodeSubmitInputSerializer,
     GridQuerySerializer,
     GridSerializer,
     HintInputSerializer,
@@ -48,6 +55,7 @@ from .serializers import (
     SessionStartSerializer,
     TrackProgressSerializer,
 )
+from .services import code as code_services
 from .services.answers import variant_values
 from .services.sessions import drill_time_left
 
@@ -487,3 +495,111 @@ class MasteryGridApi(APIView):
         return Response(
             GridSerializer({"track": track.pk, "operation": operation, "cells": cells}).data
         )
+
+
+# --- Code questions ------------------------------------------------------------------------------
+
+
+class TooManyRuns(serializers.Serializer[Any]):
+    """A 429: too many of her runs are in progress, or too many sample runs this minute."""
+
+    type = serializers.CharField()
+    errors = ConflictErrorSerializer(many=True)  # type: ignore[assignment]
+
+
+class RunnerUnavailable(serializers.Serializer[Any]):
+    """A 503: this server cannot run code (the sandbox is not installed); nothing was recorded."""
+
+    type = serializers.CharField()
+    errors = ConflictErrorSerializer(many=True)  # type: ignore[assignment]
+
+
+def _submission(user: Any, submission_id: int) -> CodeSubmission:
+    return code_services.code_submission_for_user(user=user, submission_id=submission_id)
+
+
+class CodeSubmitApi(APIView):
+    @extend_schema(
+        tags=["practice"],
+        summary="Send code for the current code question: run the sample tests, or submit",
+        parameters=[IDEMPOTENCY_HEADER],
+        request=CodeSubmitInputSerializer,
+        responses={
+            202: CodeSubmissionSerializer,
+            400: AnswerValidationError,
+            404: ErrorResponse404Serializer,
+            409: Conflict,
+            429: TooManyRuns,
+            503: RunnerUnavailable,
+        },
+        description="The code is recorded, then run in a sandbox by a background worker: poll "
+        "`GET /api/v1/code-submissions/{id}` until `finished`. A `run` tries the sample tests "
+        "only and counts nothing; a `submit` runs every test (hidden ones say only passed or "
+        "failed) and, once graded, is her answer to the question: `attempt`, `correct` and "
+        "`xp` are then set and the session has moved on, as after any answer.\n\n"
+        "**400**: code over 64 KB, or a question that is not the session's current code "
+        "question. **409**: the session is finished or paused, her submit for this question is "
+        "still being graded, or the Idempotency-Key was used for different code (a retry with "
+        "the same key and body returns the first submission as it now stands). **429**: two of "
+        "her runs are already in progress, or too many sample runs this minute. **503**: this "
+        "server has no code runner.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = current_user(request)
+        key = request.headers.get("Idempotency-Key", "").strip() or None
+        if key is not None and len(key) > 64:
+            raise ApplicationError(
+                "The Idempotency-Key header is at most 64 characters.", field="Idempotency-Key"
+            )
+        serializer = CodeSubmitInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        submission = code_services.code_submit(
+            user=user,
+            session_id=pk,
+            exercise_id=data["exercise"],
+            source=data["source"],
+            kind=data["kind"],
+            response_ms=data["response_ms"],
+            idempotency_key=key,
+        )
+        # As it stands now: graded already where tasks run eagerly (no broker).
+        submission = _submission(user, submission.pk)
+        return Response(CodeSubmissionSerializer(submission).data, status=status.HTTP_202_ACCEPTED)
+
+
+class CodeSubmissionDetailApi(APIView):
+    @extend_schema(
+        tags=["practice"],
+        summary="A code submission of mine, as it stands (poll until `finished`)",
+        responses={200: CodeSubmissionSerializer, 404: ErrorResponse404Serializer},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(CodeSubmissionSerializer(_submission(current_user(request), pk)).data)
+
+
+@extend_schema(tags=["practice"])
+class ExerciseCodeSubmissionListApi(generics.ListAPIView[CodeSubmission]):
+    serializer_class = CodeSubmissionSerializer
+    queryset = CodeSubmission.objects.none()  # for the schema; `get_queryset` is her own
+
+    def get_queryset(self) -> QuerySet[CodeSubmission]:
+        if getattr(self, "swagger_fake_view", False):
+            return CodeSubmission.objects.none()
+        user = current_user(self.request)
+        exercise_id = int(self.kwargs["pk"])
+        mine = code_services.code_submissions_of(user=user, exercise_id=exercise_id)
+        if not exercises_visible_to(user=user).filter(pk=exercise_id).exists() and not (
+            mine.exists()
+        ):
+            raise ApplicationError("There is no such exercise.", status=404, code="not_found")
+        return mine
+
+    @extend_schema(
+        summary="My code submissions for a question, newest first (paginated)",
+        description="Runs and submits alike, 20 a page (`page_size` up to 100). A question she "
+        "cannot see (and never sent code to) is a 404, as is a page past the last.",
+        responses={200: CodeSubmissionSerializer(many=True), 404: ErrorResponse404Serializer},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)

@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from curriculum import grading
 from curriculum.grading.numbers import NumberFormatError, read_bare_number, read_numeric
 from curriculum.models import Exercise
 
-from .models import FluencyLevel, InputMethod, PracticeSession
+from .models import (
+    CODE_SOURCE_MAX_BYTES,
+    CodeSubmission,
+    FluencyLevel,
+    InputMethod,
+    PracticeSession,
+)
 
 MAX_RESPONSE_LENGTH = 500
 # An hour: anything longer is a tab left open, not a response time.
@@ -361,3 +368,104 @@ class SessionFinishedSerializer(SessionSerializer):
     reward = RewardSerializer(allow_null=True)
     unlocked_lessons = serializers.ListField(child=serializers.IntegerField())
     end_screen = EndScreenSerializer()
+
+
+CODE_KINDS = CodeSubmission.Kind.values
+
+
+# Inline in the schema (inside `allOf`, where enums are not made components): a component named
+# after the field would collide with the exercise's `kind` and rename its KindEnum. An
+# ENUM_NAME_OVERRIDES entry for this choice set would let it be a component of its own.
+@extend_schema_field({"allOf": [{"type": "string", "enum": CODE_KINDS}]})
+class CodeKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=CodeSubmission.Kind.choices, **kwargs)
+
+
+class CodeSubmitInputSerializer(serializers.Serializer[Any]):
+    exercise = serializers.IntegerField(min_value=1, help_text="The session's current question.")
+    source = serializers.CharField(  # type: ignore[assignment]  # a field, not Field.source
+        trim_whitespace=False,
+        help_text=f"The learner's Python code, at most {CODE_SOURCE_MAX_BYTES // 1024} KB (UTF-8).",
+    )
+    kind = CodeKindField(
+        help_text="`run`: the sample tests only, not graded (rate-limited); `submit`: every test, "
+        "graded and counted as the answer.",
+    )
+    response_ms = serializers.IntegerField(
+        required=False,
+        default=0,
+        min_value=0,
+        max_value=MAX_RESPONSE_MS,
+        help_text="Time spent on the question so far (counts towards practice time, as an "
+        "answer's does).",
+    )
+
+    def validate_source(self, source: str) -> str:
+        try:
+            size = len(source.encode("utf-8"))
+        except UnicodeEncodeError:
+            raise serializers.ValidationError("The code is not valid text.") from None
+        if size > CODE_SOURCE_MAX_BYTES:
+            raise serializers.ValidationError(
+                f"The code is too long: at most {CODE_SOURCE_MAX_BYTES // 1024} KB."
+            )
+        return source
+
+
+class CodeTestResultSerializer(serializers.Serializer[Any]):
+    """One test's outcome. A hidden test shows only its name, weight, passed and verdict."""
+
+    index = serializers.IntegerField()
+    name = serializers.CharField()
+    hidden = serializers.BooleanField()
+    weight = serializers.FloatField()
+    passed = serializers.BooleanField()
+    verdict = serializers.ChoiceField(
+        choices=["passed", "wrong", "error", "timeout", "not_run"],
+        help_text="wrong: another result; error: it raised (or printed too much, or ran out of "
+        "memory); timeout: time ran out while it ran; not_run: time ran out before it.",
+    )
+    output = serializers.CharField(allow_null=True, help_text="What the code returned (JSON) "
+                                   "or printed.")  # fmt: skip
+    expected = serializers.CharField(allow_null=True)
+    diff = serializers.CharField(allow_null=True)
+    stdout = serializers.CharField(allow_null=True, help_text="What a function printed.")
+    error = serializers.CharField(
+        allow_null=True, help_text="The exception, learner's frames only."
+    )
+    time_ms = serializers.FloatField(allow_null=True)
+
+
+class CodeSubmissionSerializer(serializers.Serializer[Any]):
+    """A submission as it stands: poll it until `finished`."""
+
+    id = serializers.IntegerField()
+    session = serializers.IntegerField(source="session_id")
+    exercise = serializers.IntegerField(source="exercise_id")
+    kind = CodeKindField(help_text="`run` (sample tests, not graded) or `submit` (graded).")
+    status = serializers.ChoiceField(
+        choices=CodeSubmission.Status.choices,
+        help_text="queued, running, then passed (every test), failed (none), partial (some), "
+        "timeout or error (the code could not run, or the run could not finish: `error` says).",
+    )
+    finished = serializers.BooleanField(source="is_finished")
+    source = serializers.CharField()  # type: ignore[assignment]
+    score = serializers.FloatField(
+        allow_null=True, help_text="Passed weight / total weight, 0 to 1; null until finished."
+    )
+    time_ms = serializers.FloatField(allow_null=True, help_text="Her code's time, all tests.")
+    peak_memory_kb = serializers.IntegerField(allow_null=True)
+    tests = CodeTestResultSerializer(many=True)
+    error = serializers.CharField(allow_blank=True)
+    hints_used = serializers.IntegerField()
+    attempt = serializers.IntegerField(
+        source="attempt_id",
+        allow_null=True,
+        help_text="The answer a graded submit recorded (null for a run, or until graded).",
+    )
+    correct = serializers.BooleanField(source="attempt.is_correct", allow_null=True)
+    xp = serializers.IntegerField(source="attempt.xp", allow_null=True)
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)

@@ -12,6 +12,17 @@ urlpatterns = [
     path("sessions/<int:pk>/finish", apis.SessionFinishApi.as_view(), name="api-session-finish"),
     path("sessions/<int:pk>/answers", apis.AnswerSubmitApi.as_view(), name="api-answers"),
     path("sessions/<int:pk>/hints", apis.HintRequestApi.as_view(), name="api-hints"),
+    path("sessions/<int:pk>/code", apis.CodeSubmitApi.as_view(), name="api-code-submit"),
+    path(
+        "code-submissions/<int:pk>",
+        apis.CodeSubmissionDetailApi.as_view(),
+        name="api-code-submission",
+    ),
+    path(
+        "exercises/<int:pk>/code-submissions",
+        apis.ExerciseCodeSubmissionListApi.as_view(),
+        name="api-exercise-code-submissions",
+    ),
     path("progress/tracks", apis.TrackProgressListApi.as_view(), name="api-progress-tracks"),
     path(
         "progress/tracks/<int:pk>", apis.TrackProgressDetailApi.as_view(), name="api-progress-track"

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -365,7 +365,18 @@ def code_sweep_stuck(*, now: Any = None) -> int:
 
 def code_submission_for_user(*, user: User, submission_id: int) -> CodeSubmission:
     """Her own submission; 404 for anyone else's."""
-    found = CodeSubmission.objects.filter(user=user, pk=submission_id).first()
+    found = (
+        CodeSubmission.objects.select_related("attempt").filter(user=user, pk=submission_id).first()
+    )
     if found is None:
         raise Http404("No such code submission.")
     return found
+
+
+def code_submissions_of(*, user: User, exercise_id: int) -> QuerySet[CodeSubmission]:
+    """Her submissions for one question, newest first (ties by id, so pages never overlap)."""
+    return (
+        CodeSubmission.objects.filter(user=user, exercise_id=exercise_id)
+        .select_related("attempt")
+        .order_by("-created_at", "-pk")
+    )
