@@ -41,6 +41,9 @@ Kind = CodeSubmission.Kind
 Status = CodeSubmission.Status
 
 STUCK_MESSAGE = "The run did not finish; try again."
+# A run that kills its worker comes back with its message; after this many starts it is not
+# run again (more than the grading task's retries of a sandbox that cannot start, plus one).
+MAX_WORKER_ATTEMPTS = 8
 # The sandboxes of one submission: its sample tests, its hidden tests, and checking expressions.
 SANDBOXES_PER_SUBMISSION = 3
 
@@ -195,12 +198,18 @@ def code_grade(submission_id: int) -> CodeSubmission | None:
 
 
 def _start(submission_id: int) -> CodeSubmission | None:
-    """Mark it running (its own short transaction); None when it is finished or gone."""
+    """Mark it running (its own short transaction); None when it is finished or gone.
+
+    A submission started `MAX_WORKER_ATTEMPTS` times already (its run killed worker after
+    worker, each message delivered again) is given up instead of being run once more.
+    """
     now = timezone.now()
-    started = CodeSubmission.objects.filter(
-        pk=submission_id, status__in=CodeSubmission.PENDING
-    ).update(status=Status.RUNNING, started_at=now, worker_attempts=F("worker_attempts") + 1)
+    pending = CodeSubmission.objects.filter(pk=submission_id, status__in=CodeSubmission.PENDING)
+    started = pending.filter(worker_attempts__lt=MAX_WORKER_ATTEMPTS).update(
+        status=Status.RUNNING, started_at=now, worker_attempts=F("worker_attempts") + 1
+    )
     if not started:
+        pending.update(status=Status.ERROR, error=STUCK_MESSAGE, finished_at=now)
         return None
     return (
         CodeSubmission.objects.select_related("user", "exercise")

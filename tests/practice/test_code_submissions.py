@@ -20,7 +20,13 @@ from calcuingo.exceptions import ApplicationError
 from curriculum.grading import coderunner
 from gamification.models import XPEvent
 from practice.models import Attempt, CodeSubmission, ExerciseProgress, PracticeSession
-from practice.services.code import STUCK_MESSAGE, code_grade, code_submit, code_sweep_stuck
+from practice.services.code import (
+    MAX_WORKER_ATTEMPTS,
+    STUCK_MESSAGE,
+    code_grade,
+    code_submit,
+    code_sweep_stuck,
+)
 from tests.accounts.factories import UserFactory
 
 from .code_builders import PARTIAL, RIGHT, WRONG, code_lesson, code_session, needs_sandbox
@@ -346,3 +352,20 @@ def test_another_learners_submissions_are_not_hers_to_grade_or_count(
         code_submit(user=other, session_id=session.pk, exercise_id=exercise_id, source=RIGHT,
                     kind="submit")  # fmt: skip
     assert not CodeSubmission.objects.exists()
+
+
+def test_a_run_that_killed_its_workers_again_and_again_is_given_up_without_running(
+    learner: User, question: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.CODE_SANDBOX_CHECK = False
+    submission = _send(learner, question, RIGHT)
+    CodeSubmission.objects.filter(pk=submission.pk).update(
+        status=Status.RUNNING, worker_attempts=MAX_WORKER_ATTEMPTS
+    )
+    monkeypatch.setattr(coderunner, "run_tests", pytest.fail)
+
+    assert code_grade(submission.pk) is None
+
+    submission.refresh_from_db()
+    assert (submission.status, submission.error) == (Status.ERROR, STUCK_MESSAGE)
+    assert not Attempt.objects.exists()
