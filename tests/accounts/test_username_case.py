@@ -150,7 +150,9 @@ def test_the_migration_renames_existing_case_duplicates_and_keeps_the_oldest_nam
 ) -> None:
     executor = MigrationExecutor(connection)
     before = [("accounts", "0003_site_name")]
-    latest = executor.loader.graph.leaf_nodes("accounts")
+    # Every app's latest: going back to accounts 0003 also unapplies what depends on later
+    # accounts migrations (in analytics and practice), and the next tests need all of it.
+    latest = executor.loader.graph.leaf_nodes()
     executor.migrate(before)
     old_user = executor.loader.project_state(before).apps.get_model("accounts", "User")
     first = old_user.objects.create(username="ada", email="ada@example.org")
