@@ -7,11 +7,13 @@ runs eagerly here (no broker), as under `make run`. Code runs in the real sandbo
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.http import Http404
 from django.utils import timezone
 
@@ -369,3 +371,19 @@ def test_a_run_that_killed_its_workers_again_and_again_is_given_up_without_runni
     submission.refresh_from_db()
     assert (submission.status, submission.error) == (Status.ERROR, STUCK_MESSAGE)
     assert not Attempt.objects.exists()
+
+
+def test_the_sweeper_is_also_a_management_command(
+    learner: User, question: Any, settings: Any
+) -> None:
+    settings.CODE_SANDBOX_CHECK = False
+    forgotten = _send(learner, question, RIGHT, kind="run")
+    CodeSubmission.objects.filter(pk=forgotten.pk).update(
+        created_at=timezone.now() - timedelta(minutes=11)
+    )
+    out = io.StringIO()
+
+    call_command("sweep_code_runs", stdout=out)
+
+    assert "1 unfinished code submissions ended" in out.getvalue()
+    assert CodeSubmission.objects.get(pk=forgotten.pk).status == Status.ERROR
