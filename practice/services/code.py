@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
@@ -41,6 +42,7 @@ Kind = CodeSubmission.Kind
 Status = CodeSubmission.Status
 
 STUCK_MESSAGE = "The run did not finish; try again."
+BROKEN_TESTS_MESSAGE = "This question's tests are being fixed: it cannot be graded right now."
 # A run that kills its worker comes back with its message; after this many starts it is not
 # run again (more than the grading task's retries of a sandbox that cannot start, plus one).
 MAX_WORKER_ATTEMPTS = 8
@@ -188,13 +190,34 @@ def code_grade(submission_id: int) -> CodeSubmission | None:
         )
         return code_give_up(submission_id, message=message)
     try:
-        result = _run(submission.source, tests, spec.entry, spec.limits)
+        result = _run(
+            submission.source, tests, spec.entry, spec.limits, on_test=_Progress(submission_id)
+        )
     except coderunner.RunnerUnavailable:
         CodeSubmission.objects.filter(pk=submission_id, status=Status.RUNNING).update(
-            status=Status.QUEUED
+            status=Status.QUEUED, tests=[]
         )
         raise
+    except ValueError as broken:  # a malformed test: the authors' problem, not hers
+        logger.error("Code exercise %s has tests the runner refuses: %s", exercise.pk, broken)
+        return code_give_up(submission_id, message=BROKEN_TESTS_MESSAGE)
     return _finish(submission, result)
+
+
+class _Progress:
+    """Each test's result stored as soon as it is known, so a poll shows them as they arrive
+    (an UPDATE per test, by the worker, while the sandbox runs)."""
+
+    def __init__(self, submission_id: int) -> None:
+        self.submission_id = submission_id
+        self.results: list[dict[str, Any]] = []
+
+    def __call__(self, result: coderunner.TestResult) -> None:
+        self.results.append(asdict(result))
+        self.results.sort(key=lambda test: test["index"])
+        CodeSubmission.objects.filter(pk=self.submission_id, status=Status.RUNNING).update(
+            tests=self.results
+        )
 
 
 def _start(submission_id: int) -> CodeSubmission | None:
@@ -206,7 +229,7 @@ def _start(submission_id: int) -> CodeSubmission | None:
     now = timezone.now()
     pending = CodeSubmission.objects.filter(pk=submission_id, status__in=CodeSubmission.PENDING)
     started = pending.filter(worker_attempts__lt=MAX_WORKER_ATTEMPTS).update(
-        status=Status.RUNNING, started_at=now, worker_attempts=F("worker_attempts") + 1
+        status=Status.RUNNING, started_at=now, worker_attempts=F("worker_attempts") + 1, tests=[]
     )
     if not started:
         pending.update(status=Status.ERROR, error=STUCK_MESSAGE, finished_at=now)
@@ -223,12 +246,14 @@ def _run(
     tests: tuple[coderunner.TestCase, ...],
     entry: str | None,
     limits: coderunner.Limits,
+    *,
+    on_test: Callable[[coderunner.TestResult], None] | None = None,
 ) -> coderunner.RunResult:
     """The runner's verdict. A sandbox that cannot start for a moment (the last run's processes
     still count against the host user's process limit) is tried once more before giving up."""
     for attempt in range(2):
         try:
-            return coderunner.run_tests(source, tests, entry=entry, limits=limits)
+            return coderunner.run_tests(source, tests, entry=entry, limits=limits, on_test=on_test)
         except coderunner.RunnerUnavailable:
             if attempt == 1 or not coderunner.sandbox_available():
                 raise

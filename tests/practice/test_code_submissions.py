@@ -20,9 +20,11 @@ from django.utils import timezone
 from accounts.models import User
 from calcuingo.exceptions import ApplicationError
 from curriculum.grading import coderunner
+from curriculum.models import TestCase
 from gamification.models import XPEvent
 from practice.models import Attempt, CodeSubmission, ExerciseProgress, PracticeSession
 from practice.services.code import (
+    BROKEN_TESTS_MESSAGE,
     MAX_WORKER_ATTEMPTS,
     STUCK_MESSAGE,
     code_grade,
@@ -387,3 +389,44 @@ def test_the_sweeper_is_also_a_management_command(
 
     assert "1 unfinished code submissions ended" in out.getvalue()
     assert CodeSubmission.objects.get(pk=forgotten.pk).status == Status.ERROR
+
+
+def test_each_tests_result_is_stored_as_soon_as_it_is_known(
+    sandbox: None,
+    learner: User,
+    question: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    run_tests = coderunner.run_tests
+    seen: list[tuple[str, list[bool]]] = []
+
+    def watched(*args: Any, on_test: Any, **kwargs: Any) -> coderunner.RunResult:
+        def watch(result: coderunner.TestResult) -> None:
+            on_test(result)
+            stored = CodeSubmission.objects.get()
+            seen.append((stored.status, [test["passed"] for test in stored.tests]))
+
+        return run_tests(*args, on_test=watch, **kwargs)
+
+    monkeypatch.setattr(coderunner, "run_tests", watched)
+
+    _graded(django_capture_on_commit_callbacks, learner, question, WRONG)
+
+    assert [status for status, _ in seen] == ["running"] * 3
+    assert [len(passed) for _, passed in seen] == [1, 2, 3]
+    assert seen[-1][1] == [True, False, False]
+
+
+def test_a_question_whose_tests_the_runner_refuses_ends_in_error_and_counts_nothing(
+    sandbox: None, learner: User, question: Any, django_capture_on_commit_callbacks: Capture
+) -> None:
+    _, exercise_id = question
+    TestCase.objects.filter(exercise_id=exercise_id, order=2).update(
+        check_expression="import os", expected=None
+    )
+
+    submission = _graded(django_capture_on_commit_callbacks, learner, question, RIGHT)
+
+    assert (submission.status, submission.error) == (Status.ERROR, BROKEN_TESTS_MESSAGE)
+    assert not Attempt.objects.exists()
