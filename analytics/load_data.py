@@ -55,7 +55,7 @@ from accounts.models import LearnerProfile, User
 from curriculum.models import Exercise, Status
 from gamification.leaderboards import standings_recompute
 from gamification.levels import level_for
-from gamification.models import BoardScore, Standing, StreakDay, XPEvent
+from gamification.models import BoardCount, BoardScore, Standing, StreakDay, XPEvent
 from practice.models import (
     ACTIVE_MS_PER_ANSWER_MAX,
     Attempt,
@@ -519,7 +519,7 @@ def load_generate(
         progress("standings of the current boards, from the ledger")
     tick = time.perf_counter()
     report.board_scores = standings_recompute()
-    _vacuum_analyze([BoardScore])
+    _vacuum_analyze([BoardScore, BoardCount])
     report.standings_seconds = time.perf_counter() - tick
     report.learners = learners
     report.by_table = {model._meta.label: writer.written for model, writer in writers.items()}
