@@ -23,7 +23,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -34,13 +33,13 @@ from gamification.services import xp_award, xp_verify
 from practice.models import PracticeSession
 from tests.accounts.factories import UserFactory
 
-from .builders import answer_body, numeric_lesson
+from .builders import BOARD_STATEMENTS, answer_body, numeric_lesson
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ClientFor = Callable[[User], APIClient]
 
-BOARDS = 0 if connection.vendor == "postgresql" else 2
+BOARDS = BOARD_STATEMENTS
 WRONG = 11
 RIGHT = 12 + BOARDS
 FIRST_IN_A_NEW_TRACK = 23 + BOARDS

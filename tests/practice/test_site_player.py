@@ -24,7 +24,7 @@ from practice import services
 from practice.models import Attempt, PracticeSession
 from tests.curriculum.factories import ExerciseFactory, LessonFactory
 
-from .builders import current, numeric_lesson, right_answer, wrong_answer
+from .builders import BOARD_STATEMENTS, current, numeric_lesson, right_answer, wrong_answer
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +187,7 @@ def test_posting_an_answer_takes_a_fixed_number_of_queries(
     form = player.form(right_answer(exercise, seed))
     url = reverse("practice:answer", args=[player.session.pk])
 
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(19 + BOARD_STATEMENTS):
         response = player.client.post(url, form, **HTMX)
 
     assert "Correct!" in text_of(response.content.decode())
