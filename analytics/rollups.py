@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -29,13 +31,13 @@ from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Case, Count, DateTimeField, Field, Q, Sum, Value, When
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from accounts.models import User
 from curriculum.models import Exercise
 from gamification.models import Standing, XPEvent
-from practice.models import Attempt, PracticeSession, active_ms_sum
+from practice.models import ACTIVE_MS_PER_ANSWER_MAX, Attempt, PracticeSession
 
 from .models import DailySummary
 from .services import MODE_COLUMNS
@@ -59,8 +61,14 @@ COUNTED_FIELDS = (
     "xp",
     "daily_goal_met",
 )
-# An aggregate cannot take the name of the column it sums (later aggregates would read it).
-RENAMED = {"response_total": "response_ms"}
+# PostgreSQL's planner settings for the rollup's statements (see `_planned_for_a_day`); the
+# memory is enough for a day's answers of a million learners to be sorted and hashed in it.
+PLANNER_SETTINGS = {
+    "work_mem": "64MB",
+    "jit": "off",
+    "from_collapse_limit": "1",
+    "join_collapse_limit": "1",
+}
 # A zone's finished day, once rolled up, is marked so that the hourly run does not redo it.
 DONE_KEY = "rollup:{zone}:{day}"
 DONE_TTL = 60 * 60 * 24 * 2
@@ -92,7 +100,21 @@ def local_midnight(day: date, zone: str) -> datetime:
 
 
 def _zones() -> list[str]:
-    return sorted(set(User.objects.values_list("timezone", flat=True).distinct()))
+    """The learners' distinct time zones: one probe of the zone index per zone.
+
+    Each step asks for the first zone after the last one found (a recursive query both
+    databases run), instead of reading every learner to find a handful of zones.
+    """
+    learner = _Table(User, "u")
+    sql = (
+        f"WITH RECURSIVE zones (zone) AS (SELECT MIN({learner.timezone}) FROM {learner.name} "  # noqa: S608
+        f"UNION ALL SELECT (SELECT MIN({learner.timezone}) FROM {learner.name} "
+        f"WHERE {learner.timezone} > zones.zone) FROM zones WHERE zones.zone IS NOT NULL) "
+        f"SELECT zone FROM zones WHERE zone IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return sorted(zone for (zone,) in cursor.fetchall())
 
 
 def rollup_day(*, day: date | None = None, now: datetime | None = None) -> int:
@@ -190,95 +212,200 @@ def _empty() -> dict[str, Any]:
     return {name: False if name == "daily_goal_met" else 0 for name in COUNTED_FIELDS}
 
 
-def _in_own_day(zone_days: list[ZoneDay], field: str) -> Q:
-    """`field` falls in the learner's own zone's day.
+@contextmanager
+def _planned_for_a_day() -> Iterator[None]:
+    """Let PostgreSQL read the day as a range of pages, in memory, joined as written, uncompiled.
 
-    The widest interval is a constant range, what the index scans; each row is then kept by the
-    bounds of its learner's zone, picked by a CASE on her zone. (An OR of one range per zone says
-    the same, but PostgreSQL then counts the ranges twice in its estimates, expects a few rows
-    where there are a day's worth, and drives the scan from the wrong index.)
+    With the default 4 MB of `work_mem` the planner costs a bitmap of the window's pages as
+    lossy and reads the day through each learner's own index instead (every learner probed,
+    the same pages visited again and again), and the per-session sums spill to disk. Left to
+    reorder the joins, it joins each row to its learner and then to her zone's bounds, two
+    lookups a row; as written, learners and bounds are joined first into one table, looked up
+    once. JIT compiling costs more than it saves in statements of a fraction of a second.
+
+    The settings are the transaction's (`SET LOCAL`), and put back as they were on the way out,
+    for a caller whose transaction goes on; if the rollup fails, its savepoint or transaction
+    rolls them back with everything else.
     """
-
-    def bound(name: str) -> Case:
-        return Case(
-            *(
-                When(user__timezone=zone_day.zone, then=Value(getattr(zone_day, name)))
-                for zone_day in zone_days
-            ),
-            output_field=DateTimeField(),
-        )
-
-    return Q(
-        **{
-            f"{field}__gte": min(zone_day.start for zone_day in zone_days),
-            f"{field}__lt": max(zone_day.end for zone_day in zone_days),
-        }
-    ) & Q(**{f"{field}__gte": bound("start"), f"{field}__lt": bound("end")})
-
-
-def _answers(zone_days: list[ZoneDay]) -> list[dict[str, Any]]:
-    """The answers' numbers of the day, by learner: one statement in two steps.
-
-    The answers are summed per session first, and only those sums meet their session (for its
-    mode): a day's thousands of sessions are looked up, not each of its answers. The inner
-    GROUP BY is the ORM's own SQL; the outer one, which the ORM cannot write over a subquery, is
-    plain SQL that both databases read alike.
-    """
-    fact = Q(exercise__in=Exercise.objects.filter(kind=Exercise.Kind.FACT).values("pk"))
-    per_session = (
-        Attempt.objects.filter(_in_own_day(zone_days, "created_at"))
-        .values("user_id", "session_id")
-        .annotate(
-            questions=Count("pk"),
-            correct=Count("pk", filter=Q(is_correct=True)),
-            practised_ms=active_ms_sum(),
-            response_total=Sum("response_ms", default=0),
-            facts_reviewed=Count("pk", filter=fact & Q(attempt_number__gt=1)),
-            new_facts=Count("pk", filter=fact & Q(attempt_number=1)),
-            facts_mastered=Count("pk", filter=Q(newly_mastered=True)),
-        )
-        .order_by()
-    )
-    inner, inner_params = per_session.query.sql_with_params()
-    quote = connection.ops.quote_name
-    sums = list(per_session.query.annotations)
-    # Each mode's time in its column; a mode without a column of its own counts as a lesson.
-    own_column = {mode: column for mode, column in MODE_COLUMNS.items() if column != "lesson_ms"}
-    session_mode = PracticeSession._meta.get_field("mode")
-    assert isinstance(session_mode, Field)
-    mode, active = f"s.{quote(session_mode.column)}", f"g.{quote('practised_ms')}"
-    by_mode = [
-        (column, f"SUM(CASE WHEN {mode} = %s THEN {active} ELSE 0 END)", [own])
-        for own, column in own_column.items()
-    ]
-    others = ", ".join(["%s"] * len(own_column))
-    by_mode.append(
-        (
-            "lesson_ms",
-            f"SUM(CASE WHEN {mode} IN ({others}) THEN 0 ELSE {active} END)",
-            [*own_column],
-        )
-    )
-    columns = [*sums, *(column for column, _, _ in by_mode)]
-    selected = ", ".join(
-        [f"SUM(g.{quote(name)})" for name in sums] + [sql for _, sql, _ in by_mode]
-    )
-    # Identifiers come from the models' metadata, values are parameters: nothing is injected.
-    sql = (
-        f"SELECT g.{quote('user_id')}, {selected} "  # noqa: S608
-        f"FROM ({inner}) g "
-        f"INNER JOIN {quote(PracticeSession._meta.db_table)} s "
-        f"ON s.{quote(PracticeSession._meta.pk.column)} = g.{quote('session_id')} "
-        f"GROUP BY g.{quote('user_id')}"
-    )
-    # The modes' parameters come first in the text (the select list), the subquery's after.
-    params = [param for _, _, mode_params in by_mode for param in mode_params]
+    if connection.vendor != "postgresql":
+        yield
+        return
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *inner_params])
-        return [
-            {"user_id": user_id, **dict(zip(columns, values, strict=True))}
-            for user_id, *values in cursor.fetchall()
-        ]
+        cursor.execute(
+            "SELECT "
+            + ", ".join(["current_setting(%s)"] * len(PLANNER_SETTINGS))
+            + ", "
+            + ", ".join(["set_config(%s, %s, true)"] * len(PLANNER_SETTINGS)),
+            [*PLANNER_SETTINGS, *(value for item in PLANNER_SETTINGS.items() for value in item)],
+        )
+        row = cursor.fetchone()
+        assert row is not None
+        previous = dict(zip(PLANNER_SETTINGS, row, strict=False))
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(previous)),
+            [value for item in previous.items() for value in item],
+        )
+
+
+class _Table:
+    """A model's table and columns, quoted, for the hand-written statements below."""
+
+    def __init__(self, model: type[Model], alias: str) -> None:
+        self.model, self.alias = model, alias
+
+    @property
+    def name(self) -> str:
+        return f"{connection.ops.quote_name(self.model._meta.db_table)} {self.alias}"
+
+    def __getattr__(self, field: str) -> str:
+        column = self.model._meta.get_field(field)
+        assert isinstance(column, Field)
+        return f"{self.alias}.{connection.ops.quote_name(column.column)}"
+
+
+class _Day:
+    """The zones' days as SQL: a small table of bounds, and each row kept in its learner's own.
+
+    The bounds are a `VALUES` table, one row per zone, joined to each learner by her zone. A
+    table is read over the widest interval — the constant range that its time index scans — and
+    a row is kept when it falls between its own learner's bounds: the learner and her zone's
+    bounds are looked up by hash, once per row. (A CASE over the zones costs, per row, as much
+    again as reading the row; an OR of one range per zone says the same, but then PostgreSQL
+    counts the ranges twice in its estimates, expects a few rows where there are a day's worth,
+    and drives the scan from the wrong index.)
+    """
+
+    def __init__(self, zone_days: list[ZoneDay]) -> None:
+        self.params: dict[str, Any] = {
+            "first": _db_instant(min(zone_day.start for zone_day in zone_days)),
+            "last": _db_instant(max(zone_day.end for zone_day in zone_days)),
+        }
+        rows = []
+        for n, zone_day in enumerate(zone_days):
+            rows.append(f"(%(zone_{n})s, %(start_{n})s, %(end_{n})s)")
+            self.params[f"zone_{n}"] = zone_day.zone
+            self.params[f"start_{n}"] = _db_instant(zone_day.start)
+            self.params[f"end_{n}"] = _db_instant(zone_day.end)
+        self.bounds = f"WITH bounds (zone, day_start, day_end) AS (VALUES {', '.join(rows)}) "
+
+    def rows_in_own_day(self, table: _Table, instant: str) -> str:
+        """FROM … WHERE: `table`'s rows whose `instant` lies in their learner's own day."""
+        learner = _Table(User, "u")
+        return (
+            f"FROM {table.name} INNER JOIN ("  # noqa: S608
+            f"SELECT {learner.id} AS id, b.day_start, b.day_end FROM {learner.name} "
+            f"INNER JOIN bounds b ON b.zone = {learner.timezone}"
+            f") own ON own.id = {table.user_id} "
+            f"WHERE {instant} >= %(first)s AND {instant} < %(last)s "
+            f"AND {instant} >= own.day_start AND {instant} < own.day_end"
+        )
+
+    def sums(self, select: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """The rows of a statement that reads `bounds`: (user id, *sums)."""
+        with connection.cursor() as cursor:
+            cursor.execute(self.bounds + select, {**self.params, **params})
+            return list(cursor.fetchall())
+
+
+def _db_instant(moment: datetime) -> Any:
+    """An instant as the database compares it with a stored datetime (naive UTC on SQLite)."""
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+# The answers' sums, in the order `_answers` selects them.
+ANSWER_SUMS = (
+    "questions",
+    "correct",
+    "practised_ms",
+    "response_ms",
+    "facts_reviewed",
+    "new_facts",
+    "facts_mastered",
+    "review_ms",
+    "drill_ms",
+    "quiz_ms",
+    "lesson_ms",
+)
+
+
+def _answers(day: _Day) -> list[tuple[Any, ...]]:
+    """The answers' numbers of the day, by learner: summed per session, then per learner.
+
+    Only each session's sums meet their session (for its mode), by its primary key: a day's
+    thousands of sessions are looked up, never the whole table, and no answer is sorted.
+    Active time is `practice.models.answer_active_ms`, the response time up to
+    `ACTIVE_MS_PER_ANSWER_MAX`. A fact answer is new on the learner's first try of that
+    exercise; the try is tested first, so each answer looks its exercise up once.
+    """
+    answer, session, exercise = (
+        _Table(Attempt, "a"),
+        _Table(PracticeSession, "s"),
+        _Table(Exercise, "e"),
+    )
+    fact = (
+        f"{answer.exercise_id} IN "  # noqa: S608
+        f"(SELECT {exercise.id} FROM {exercise.name} WHERE {exercise.kind} = %(fact)s)"
+    )
+    active_ms = (
+        f"CASE WHEN {answer.response_ms} < %(cap)s THEN {answer.response_ms} ELSE %(cap)s END"
+    )
+    mode = f"(SELECT {session.mode} FROM {session.name} WHERE {session.id} = {answer.session_id})"  # noqa: S608
+    per_session = (
+        f"SELECT {answer.user_id} AS user_id, {mode} AS mode, COUNT(*) AS questions, "
+        f"COUNT(*) FILTER (WHERE {answer.is_correct}) AS correct, "
+        f"SUM({active_ms}) AS practised_ms, SUM({answer.response_ms}) AS response_ms, "
+        f"COUNT(*) FILTER (WHERE {answer.attempt_number} > 1 AND {fact}) AS facts_reviewed, "
+        f"COUNT(*) FILTER (WHERE {answer.attempt_number} = 1 AND {fact}) AS new_facts, "
+        f"COUNT(*) FILTER (WHERE {answer.newly_mastered}) AS facts_mastered "
+        f"{day.rows_in_own_day(answer, answer.created_at)} "
+        f"GROUP BY {answer.user_id}, {answer.session_id}"
+    )
+    # Each mode's time in its column; a mode without a column of its own counts as a lesson.
+    own_column = {kind: column for kind, column in MODE_COLUMNS.items() if column != "lesson_ms"}
+    params: dict[str, Any] = {"fact": Exercise.Kind.FACT, "cap": ACTIVE_MS_PER_ANSWER_MAX}
+    sums = {name: f"g.{name}" for name in ANSWER_SUMS[:7]}
+    for n, (own, column) in enumerate(own_column.items()):
+        params[f"mode_{n}"] = own
+        sums[column] = f"CASE WHEN g.mode = %(mode_{n})s THEN g.practised_ms ELSE 0 END"
+    others = ", ".join(f"%(mode_{n})s" for n in range(len(own_column)))
+    sums["lesson_ms"] = f"CASE WHEN g.mode IN ({others}) THEN 0 ELSE g.practised_ms END"
+    # Summed as integers: PostgreSQL sums bigints into numerics, which Python reads as Decimals.
+    selected = ", ".join(f"CAST(SUM({sums[name]}) AS BIGINT)" for name in ANSWER_SUMS)
+    return day.sums(
+        f"SELECT g.user_id, {selected} FROM ({per_session}) g GROUP BY g.user_id",  # noqa: S608
+        params,
+    )
+
+
+def _sessions(day: _Day) -> list[tuple[Any, ...]]:
+    """Sessions completed in the day, by learner."""
+    session = _Table(PracticeSession, "p")
+    return day.sums(
+        f"SELECT {session.user_id}, COUNT(*) "
+        f"{day.rows_in_own_day(session, session.ended_at)} AND {session.status} = %(completed)s "
+        f"GROUP BY {session.user_id}",
+        {"completed": PracticeSession.Status.COMPLETED},
+    )
+
+
+def _xp(day: _Day, date_of_day: date) -> list[tuple[Any, ...]]:
+    """The ledger's XP of the day, and whether it paid that date's daily goal, by learner."""
+    event = _Table(XPEvent, "x")
+    goal = (
+        f"{event.reason} = %(goal)s AND {event.source_type} = %(goal_source)s "
+        f"AND {event.source_id} = %(goal_day)s"
+    )
+    return day.sums(
+        f"SELECT {event.user_id}, SUM({event.amount}), COUNT(*) FILTER (WHERE {goal}) "
+        f"{day.rows_in_own_day(event, event.created_at)} GROUP BY {event.user_id}",
+        {
+            "goal": XPEvent.Reason.DAILY_GOAL,
+            "goal_source": "day",
+            "goal_day": int(date_of_day.strftime("%Y%m%d")),
+        },
+    )
 
 
 def _recompute(day: date, zone_days: list[ZoneDay]) -> dict[int, dict[str, Any]]:
@@ -290,39 +417,24 @@ def _recompute(day: date, zone_days: list[ZoneDay]) -> dict[int, dict[str, Any]]
     lesson. The goal met is what the ledger says: the daily-goal XP of that date, paid when the
     day's practice time reached the goal the learner had then (a goal changed later does not
     rewrite her past days).
+
+    Three statements, one per table, each reading the day's bounds; on PostgreSQL they run
+    with `_planned_for_a_day`'s settings.
     """
-    answers = _answers(zone_days)
-    sessions = (
-        PracticeSession.objects.filter(
-            _in_own_day(zone_days, "ended_at"), status=PracticeSession.Status.COMPLETED
+    bounds = _Day(zone_days)
+    with _planned_for_a_day():
+        results = (
+            (ANSWER_SUMS, _answers(bounds)),
+            (("sessions",), _sessions(bounds)),
+            (("xp", "daily_goal_met"), _xp(bounds, day)),
         )
-        .values("user_id")
-        .annotate(sessions=Count("pk"))
-        .order_by()
-    )
-    xp = (
-        XPEvent.objects.filter(_in_own_day(zone_days, "created_at"))
-        .values("user_id")
-        .annotate(
-            xp=Sum("amount", default=0),
-            daily_goal_met=Count(
-                "pk",
-                filter=Q(
-                    reason=XPEvent.Reason.DAILY_GOAL,
-                    source_type="day",
-                    source_id=int(day.strftime("%Y%m%d")),
-                ),
-            ),
-        )
-        .order_by()
-    )
-    days: dict[int, dict[str, Any]] = defaultdict(_empty)
-    for rows in (answers, sessions, xp):
-        for row in rows:
-            user_id = row.pop("user_id")
-            days[user_id].update(
-                {RENAMED.get(name, name): int(value) for name, value in row.items()}
-            )
-    for values in days.values():
-        values["daily_goal_met"] = values["daily_goal_met"] > 0
-    return dict(days)
+    days: dict[int, dict[str, Any]] = {}
+    for columns, rows in results:
+        for user_id, *values in rows:
+            summary = days.get(user_id)
+            if summary is None:
+                summary = days[user_id] = _empty()
+            summary.update(zip(columns, map(int, values), strict=True))
+    for summary in days.values():
+        summary["daily_goal_met"] = summary["daily_goal_met"] > 0
+    return days

@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.db import connection
 from django.forms.models import model_to_dict
 from rest_framework.test import APIClient
 
 from accounts.models import LearnerProfile, User
 from analytics.models import DailySummary
-from analytics.rollups import COUNTED_FIELDS, local_midnight, rollup_day
+from analytics.rollups import COUNTED_FIELDS, PLANNER_SETTINGS, local_midnight, rollup_day
 from curriculum.models import Exercise
 from gamification.models import Standing, XPEvent
 from practice.models import ACTIVE_MS_PER_ANSWER_MAX, Attempt, PracticeSession
@@ -483,12 +484,63 @@ def test_the_statements_of_a_rollup_do_not_grow_with_the_zones(
     DailySummary.objects.create(user=learners[0], date=DAY, questions=1, correct=1)
 
     # The zones; a savepoint; the summaries locked; answers, sessions and XP summed up; the
-    # streaks of the rows to create; one upsert; the savepoint released.
-    with django_assert_num_queries(9):
+    # streaks of the rows to create; one upsert; the savepoint released. On PostgreSQL, the
+    # sums' planner settings, set before them and put back after.
+    settings = 2 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(9 + settings):
         assert rollup_day(day=DAY) == len(zones)
     # Nothing to write: neither the streaks nor the upsert.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(7 + settings):
         assert rollup_day(day=DAY) == 0
+
+
+def test_with_nobody_signed_up_there_is_nothing_to_roll_up() -> None:
+    assert rollup_day(day=DAY) == 0
+    assert not DailySummary.objects.exists()
+
+
+def test_response_times_past_what_32_bits_hold_are_summed_whole(learners: list[User]) -> None:
+    berlin = learners[2]
+    exercise = numeric_lesson(exercises=1).exercises.get()
+    quiz = PracticeSession.objects.create(user=berlin, mode="quiz")
+    noon = local_midnight(DAY, berlin.timezone) + timedelta(hours=12)
+    for n in range(3):
+        _attempt(
+            user=berlin,
+            session=quiz,
+            exercise=exercise,
+            at=noon + timedelta(minutes=n),
+            correct=True,
+            response_ms=2_000_000_000,  # an answer left open for three weeks
+            attempt_number=n + 1,
+        )
+
+    rollup_day(day=DAY)
+
+    row = DailySummary.objects.get(user=berlin, date=DAY)
+    assert row.response_ms == 6_000_000_000
+    assert row.practised_ms == row.quiz_ms == 3 * ACTIVE_MS_PER_ANSWER_MAX
+
+
+def test_the_planner_settings_of_the_sums_do_not_outlast_the_rollup(learners: list[User]) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("planner settings are PostgreSQL's")
+    _history(learners[:2])
+
+    def current() -> dict[str, str]:
+        with connection.cursor() as cursor:
+            values = {}
+            for name in PLANNER_SETTINGS:
+                cursor.execute("SELECT current_setting(%s)", [name])
+                values[name] = cursor.fetchone()[0]
+            return values
+
+    before = current()
+
+    assert rollup_day(day=DAY) == 2
+
+    assert current() == before, "the caller's transaction goes on with its own settings"
+    assert before != PLANNER_SETTINGS
 
 
 def test_the_migration_fills_the_response_time_of_existing_summaries_from_their_days(
