@@ -290,11 +290,14 @@ class _Day:
             self.params[f"end_{n}"] = _db_instant(zone_day.end)
         self.bounds = f"WITH bounds (zone, day_start, day_end) AS (VALUES {', '.join(rows)}) "
 
-    def rows_in_own_day(self, table: _Table, instant: str) -> str:
-        """FROM … WHERE: `table`'s rows whose `instant` lies in their learner's own day."""
+    def rows_in_own_day(self, table: _Table, instant: str, lookups: str = "") -> str:
+        """FROM … WHERE: `table`'s rows whose `instant` lies in their learner's own day.
+
+        `lookups`: joins of each row to one row of another table, before its learner's.
+        """
         learner = _Table(User, "u")
         return (
-            f"FROM {table.name} INNER JOIN ("  # noqa: S608
+            f"FROM {table.name} {lookups} INNER JOIN ("  # noqa: S608
             f"SELECT {learner.id} AS id, b.day_start, b.day_end FROM {learner.name} "
             f"INNER JOIN bounds b ON b.zone = {learner.timezone}"
             f") own ON own.id = {table.user_id} "
@@ -314,7 +317,7 @@ def _db_instant(moment: datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(moment)
 
 
-# The answers' sums, in the order `_answers` selects them.
+# The answers' sums, in the order `_answers` selects them after the learner and the mode.
 ANSWER_SUMS = (
     "questions",
     "correct",
@@ -323,59 +326,45 @@ ANSWER_SUMS = (
     "facts_reviewed",
     "new_facts",
     "facts_mastered",
-    "review_ms",
-    "drill_ms",
-    "quiz_ms",
-    "lesson_ms",
 )
 
 
 def _answers(day: _Day) -> list[tuple[Any, ...]]:
-    """The answers' numbers of the day, by learner: summed per session, then per learner.
+    """The answers' numbers of the day, by learner and mode: summed per session, then per mode.
 
-    Only each session's sums meet their session (for its mode), by its primary key: a day's
-    thousands of sessions are looked up, never the whole table, and no answer is sorted.
-    Active time is `practice.models.answer_active_ms`, the response time up to
-    `ACTIVE_MS_PER_ANSWER_MAX`. A fact answer is new on the learner's first try of that
-    exercise; the try is tested first, so each answer looks its exercise up once.
+    The per-session sums join nothing but the answers' exercises (for facts) and learners, so
+    PostgreSQL can split them between parallel workers; only then does each session meet its
+    mode, by its primary key: a day's thousands of sessions are looked up, never the whole
+    table. Active time is `practice.models.answer_active_ms`, the response time up to
+    `ACTIVE_MS_PER_ANSWER_MAX`; a fact answer is new on the learner's first try of that
+    exercise.
     """
     answer, session, exercise = (
         _Table(Attempt, "a"),
         _Table(PracticeSession, "s"),
         _Table(Exercise, "e"),
     )
-    fact = (
-        f"{answer.exercise_id} IN "  # noqa: S608
-        f"(SELECT {exercise.id} FROM {exercise.name} WHERE {exercise.kind} = %(fact)s)"
-    )
+    fact = f"{exercise.kind} = %(fact)s"
+    exercise_of_answer = f"INNER JOIN {exercise.name} ON {exercise.id} = {answer.exercise_id}"
     active_ms = (
         f"CASE WHEN {answer.response_ms} < %(cap)s THEN {answer.response_ms} ELSE %(cap)s END"
     )
-    mode = f"(SELECT {session.mode} FROM {session.name} WHERE {session.id} = {answer.session_id})"  # noqa: S608
     per_session = (
-        f"SELECT {answer.user_id} AS user_id, {mode} AS mode, COUNT(*) AS questions, "
-        f"COUNT(*) FILTER (WHERE {answer.is_correct}) AS correct, "
+        f"SELECT {answer.user_id} AS user_id, {answer.session_id} AS session_id, "
+        f"COUNT(*) AS questions, COUNT(*) FILTER (WHERE {answer.is_correct}) AS correct, "
         f"SUM({active_ms}) AS practised_ms, SUM({answer.response_ms}) AS response_ms, "
         f"COUNT(*) FILTER (WHERE {answer.attempt_number} > 1 AND {fact}) AS facts_reviewed, "
         f"COUNT(*) FILTER (WHERE {answer.attempt_number} = 1 AND {fact}) AS new_facts, "
         f"COUNT(*) FILTER (WHERE {answer.newly_mastered}) AS facts_mastered "
-        f"{day.rows_in_own_day(answer, answer.created_at)} "
+        f"{day.rows_in_own_day(answer, answer.created_at, exercise_of_answer)} "
         f"GROUP BY {answer.user_id}, {answer.session_id}"
     )
-    # Each mode's time in its column; a mode without a column of its own counts as a lesson.
-    own_column = {kind: column for kind, column in MODE_COLUMNS.items() if column != "lesson_ms"}
-    params: dict[str, Any] = {"fact": Exercise.Kind.FACT, "cap": ACTIVE_MS_PER_ANSWER_MAX}
-    sums = {name: f"g.{name}" for name in ANSWER_SUMS[:7]}
-    for n, (own, column) in enumerate(own_column.items()):
-        params[f"mode_{n}"] = own
-        sums[column] = f"CASE WHEN g.mode = %(mode_{n})s THEN g.practised_ms ELSE 0 END"
-    others = ", ".join(f"%(mode_{n})s" for n in range(len(own_column)))
-    sums["lesson_ms"] = f"CASE WHEN g.mode IN ({others}) THEN 0 ELSE g.practised_ms END"
+    mode = f"(SELECT {session.mode} FROM {session.name} WHERE {session.id} = g.session_id)"  # noqa: S608
     # Summed as integers: PostgreSQL sums bigints into numerics, which Python reads as Decimals.
-    selected = ", ".join(f"CAST(SUM({sums[name]}) AS BIGINT)" for name in ANSWER_SUMS)
+    sums = ", ".join(f"CAST(SUM(g.{name}) AS BIGINT)" for name in ANSWER_SUMS)
     return day.sums(
-        f"SELECT g.user_id, {selected} FROM ({per_session}) g GROUP BY g.user_id",  # noqa: S608
-        params,
+        f"SELECT g.user_id, {mode}, {sums} FROM ({per_session}) g GROUP BY 1, 2",  # noqa: S608
+        {"fact": Exercise.Kind.FACT, "cap": ACTIVE_MS_PER_ANSWER_MAX},
     )
 
 
@@ -423,18 +412,27 @@ def _recompute(day: date, zone_days: list[ZoneDay]) -> dict[int, dict[str, Any]]
     """
     bounds = _Day(zone_days)
     with _planned_for_a_day():
-        results = (
-            (ANSWER_SUMS, _answers(bounds)),
-            (("sessions",), _sessions(bounds)),
-            (("xp", "daily_goal_met"), _xp(bounds, day)),
-        )
+        answers, sessions, xp = _answers(bounds), _sessions(bounds), _xp(bounds, day)
     days: dict[int, dict[str, Any]] = {}
-    for columns, rows in results:
-        for user_id, *values in rows:
-            summary = days.get(user_id)
-            if summary is None:
-                summary = days[user_id] = _empty()
-            summary.update(zip(columns, map(int, values), strict=True))
+
+    def summary_of(user_id: int) -> dict[str, Any]:
+        summary = days.get(user_id)
+        if summary is None:
+            summary = days[user_id] = _empty()
+        return summary
+
+    for user_id, mode, *sums in answers:
+        summary = summary_of(user_id)
+        values = dict(zip(ANSWER_SUMS, map(int, sums), strict=True))
+        for name, value in values.items():
+            summary[name] += value
+        # Each mode's time in its column; a mode without a column of its own counts as a lesson.
+        summary[MODE_COLUMNS.get(mode, "lesson_ms")] += values["practised_ms"]
+    for user_id, completed in sessions:
+        summary_of(user_id)["sessions"] = int(completed)
+    for user_id, amount, goal_paid in xp:
+        summary = summary_of(user_id)
+        summary["xp"], summary["daily_goal_met"] = int(amount), int(goal_paid)
     for summary in days.values():
         summary["daily_goal_met"] = summary["daily_goal_met"] > 0
     return days
