@@ -43,13 +43,13 @@ def _sandbox_processes() -> list[str]:
     """
     if os.geteuid() != 0:
         return []
-    uid = sandbox_module.HOST_UID_BASE + os.getpid() % sandbox_module.HOST_UID_SPAN
+    ours = sandbox_module.host_uid_block()
     deadline = time.monotonic() + 2.0
     while True:
         found = []
         for entry in Path("/proc").iterdir():
             try:
-                if entry.name.isdigit() and entry.stat().st_uid == uid:
+                if entry.name.isdigit() and entry.stat().st_uid in ours:
                     state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
                     if state != "Z":
                         found.append(f"{entry.name} {state}: {(entry / 'cmdline').read_bytes()!r}")

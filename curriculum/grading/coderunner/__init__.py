@@ -54,8 +54,8 @@ Debian's ``python3-seccomp``) denies what no exercise needs and kernel exploits 
 sockets other than AF_UNIX, ptrace and reading other processes' memory, mount and friends,
 unshare/setns and namespace flags of clone, keyctl, bpf, perf_event_open, userfaultfd,
 io_uring, module loading, personality, clock and host-name changes. When the worker runs as
-root, the sandbox is started as an unprivileged host user of its own (2000000000 + pid % 60000:
-no account needed), never as root.
+root, each run's sandbox is started as an unprivileged host user of its own (the next of its
+worker process's block of 1000 above 2000000000: no account needed), never as root.
 
 Resource limits (``Limits``, per run; ``prlimit`` applies them to bubblewrap and everything
 it starts): CPU 5 s (SIGXCPU, then SIGKILL a second later), wall clock 10 s (the whole

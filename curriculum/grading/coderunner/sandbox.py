@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
 import os
 import selectors
@@ -33,12 +34,16 @@ PRLIMIT = "/usr/bin/prlimit"
 # Debian's own Python, never the project's virtualenv: the sandbox shows /usr and nothing else.
 SANDBOX_PYTHON = "/usr/bin/python3"
 SANDBOX_UID = 65534  # "nobody" inside the sandbox's user namespace
-# When the worker is root, each worker process starts its sandboxes as its own unprivileged
-# host user (no account needed): RLIMIT_NPROC is then counted for that process's sandboxes
-# only, and root's exemption from it never applies to learner code. The range is far above
-# accounts and the subordinate ids given to containers (100000 + 65536 per user).
+# When the worker is root, each run starts its sandbox as an unprivileged host user of its own
+# (no account needed), the next of its worker process's block of `HOST_UIDS_PER_PROCESS`:
+# RLIMIT_NPROC is then counted for that run's processes only, never for another process's or
+# for the last fork bomb's processes still being reaped, and root's exemption from it never
+# applies to learner code. The range is far above accounts and the subordinate ids given to
+# containers (100000 + 65536 per user), and below 2**31.
 HOST_UID_BASE = 2_000_000_000
 HOST_UID_SPAN = 60_000
+HOST_UIDS_PER_PROCESS = 1_000
+_runs = itertools.count()
 STDERR_KEEP = 64 * 1024
 
 HARNESS_SOURCE = (Path(__file__).resolve().parent / "harness.py").read_text(encoding="utf-8")
@@ -118,8 +123,14 @@ def seccomp_filter() -> bytes:
 def _host_ids() -> tuple[int, int] | None:
     if os.geteuid() != 0:
         return None
-    uid = HOST_UID_BASE + os.getpid() % HOST_UID_SPAN
+    uid = host_uid_block()[next(_runs) % HOST_UIDS_PER_PROCESS]
     return uid, uid
+
+
+def host_uid_block() -> range:
+    """The host users this worker process runs its sandboxes as (when it is root)."""
+    first = HOST_UID_BASE + (os.getpid() % HOST_UID_SPAN) * HOST_UIDS_PER_PROCESS
+    return range(first, first + HOST_UIDS_PER_PROCESS)
 
 
 def bwrap_command(limits: Limits, seccomp_fd: int) -> list[str]:
