@@ -71,6 +71,16 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
+def idempotency_key(request: Request) -> str | None:
+    """The request's Idempotency-Key header (None without one); over 64 characters is a 400."""
+    key = request.headers.get("Idempotency-Key", "").strip() or None
+    if key is not None and len(key) > 64:
+        raise ApplicationError(
+            "The Idempotency-Key header is at most 64 characters.", field="Idempotency-Key"
+        )
+    return key
+
+
 class ConflictErrorSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     detail = serializers.CharField()
@@ -318,11 +328,7 @@ class AnswerSubmitApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         user = current_user(request)
-        key = request.headers.get("Idempotency-Key", "").strip() or None
-        if key is not None and len(key) > 64:
-            raise ApplicationError(
-                "The Idempotency-Key header is at most 64 characters.", field="Idempotency-Key"
-            )
+        key = idempotency_key(request)
         serializer = AnswerInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -500,18 +506,12 @@ class MasteryGridApi(APIView):
 # --- Code questions ------------------------------------------------------------------------------
 
 
-class TooManyRuns(serializers.Serializer[Any]):
+class TooManyRuns(Conflict):
     """A 429: too many of her runs are in progress, or too many sample runs this minute."""
 
-    type = serializers.CharField()
-    errors = ConflictErrorSerializer(many=True)  # type: ignore[assignment]
 
-
-class RunnerUnavailable(serializers.Serializer[Any]):
+class RunnerUnavailable(Conflict):
     """A 503: this server cannot run code (the sandbox is not installed); nothing was recorded."""
-
-    type = serializers.CharField()
-    errors = ConflictErrorSerializer(many=True)  # type: ignore[assignment]
 
 
 def _submission(user: Any, submission_id: int) -> CodeSubmission:
@@ -546,11 +546,7 @@ class CodeSubmitApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         user = current_user(request)
-        key = request.headers.get("Idempotency-Key", "").strip() or None
-        if key is not None and len(key) > 64:
-            raise ApplicationError(
-                "The Idempotency-Key header is at most 64 characters.", field="Idempotency-Key"
-            )
+        key = idempotency_key(request)
         serializer = CodeSubmitInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
